@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Options;
+using Optline.Channels.Sending;
+using Optline.Channels.WhatsApp;
+using Optline.Storage.Database;
+using Optline.Storage.Outbox;
+
+namespace Optline.Server.Outbox;
+
+/// <summary>
+/// Drains the outbox: claims due messages (consent re-checked in the claim), sends each through its channel, and
+/// records the outcome. A crash between the carrier's acceptance and the commit of "sent" repeats that one send
+/// after the claim times out: delivery is at least once, and that window is one HTTP call plus one commit.
+/// </summary>
+public sealed partial class OutboxDispatcher(
+    OutboxStore outbox, ChannelRouter channels, DeliveryReports reports, IOptions<OutboxOptions> options, IOptions<WhatsAppOptions> whatsApp,
+    TimeProvider time, ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            IReadOnlyList<ClaimedSend> claimed;
+            try
+            {
+                claimed = await outbox.ClaimDueAsync(options.Value.BatchSize, stoppingToken);
+            }
+            catch (StorageUnavailableException ex)
+            {
+                LogStorageUnavailable(logger, ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+                continue;
+            }
+
+            if (claimed.Count == 0)
+            {
+                await Task.Delay(IdlePoll, time, stoppingToken);
+                continue;
+            }
+
+            await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = stoppingToken }, SendAsync);
+        }
+    }
+
+    private async ValueTask SendAsync(ClaimedSend send, CancellationToken ct)
+    {
+        var message = new OutboundMessage(send.Channel, send.From, send.To, send.Body,
+            send.AsWhatsAppTemplate ? new WhatsAppTemplateMessage(whatsApp.Value.OptInTemplateName, whatsApp.Value.OptInTemplateLanguage, [send.LineDisplayName]) : null);
+        SendResult result;
+        try
+        {
+            result = await channels.For(send.Channel).SendAsync(message, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
+        {
+            result = new SendResult(SendOutcome.TransientFailure, Error: ex.GetType().Name);
+        }
+
+        try
+        {
+            switch (result.Outcome)
+            {
+                case SendOutcome.Sent:
+                    await outbox.MarkSentAsync(send, result.ProviderMessageId, ct);
+                    break;
+                case SendOutcome.RecipientOptedOut:
+                    await outbox.MarkFailedAsync(send, result.Error ?? "recipient unsubscribed", permanent: true, null, ct);
+                    await reports.CarrierOptOutAsync(send.LineId, send.To, send.Channel, $"send refused: {result.ProviderErrorCode}", ct);
+                    break;
+                default:
+                    var dead = await outbox.MarkFailedAsync(send, result.Error ?? result.Outcome.ToString(), result.Outcome == SendOutcome.PermanentFailure, result.RetryAfter, ct);
+                    LogSendFailed(logger, send.OutboxId, send.Attempt, result.Outcome.ToString(), dead);
+                    break;
+            }
+        }
+        catch (StorageUnavailableException ex)
+        {
+            // The claim times out and the message is tried again: at least once, never lost.
+            LogStorageUnavailable(logger, ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "The outbox could not reach the database; retrying")]
+    private static partial void LogStorageUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Outbox row {OutboxId} attempt {Attempt} failed ({Outcome}); dead-lettered: {Dead}")]
+    private static partial void LogSendFailed(ILogger logger, long outboxId, int attempt, string outcome, bool dead);
+}

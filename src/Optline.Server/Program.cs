@@ -1,0 +1,3 @@
+using Optline.Server.Cli;
+
+return await OptlineCommandLine.RunAsync(args);

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Optline.Core.Consent;
+using Optline.Core.Phones;
+using Phone = Optline.Core.Phones.PhoneNumbers;
+using Optline.Server.Api;
+using Optline.Storage.Conversations;
+using Optline.Storage.Organizations;
+
+namespace Optline.Server.Webhooks;
+
+/// <summary>A contact's message from any carrier, before routing: raw numbers as the carrier wrote them.</summary>
+public sealed record CarrierMessage(
+    string Provider, string ProviderMessageId, Channel Channel, string LineNumber, string ContactNumber, string Body,
+    bool CarrierOptOut = false, string? Signature = null, string? PayloadSha256 = null, int NumMedia = 0);
+
+/// <summary>
+/// Routes a verified carrier message to its line (the number it was sent to) and runs it through the same
+/// unit of work whichever carrier it came from — Twilio, WhatsApp or the simulator.
+/// </summary>
+public sealed class InboundIntake(OrganizationStore organizations, ConversationService conversations)
+{
+    public async Task<(EventOutcome? Outcome, ProblemHttpResult? Problem)> AcceptAsync(CarrierMessage message, CancellationToken ct)
+    {
+        if (!Phone.TryNormalize(message.LineNumber, out var lineNumber, out var lineError))
+        {
+            return (null, Problems.InvalidNumber(Addressing.NumberError(message.LineNumber, lineError), "to"));
+        }
+
+        if (!Phone.TryNormalize(message.ContactNumber, out var contact, out var contactError))
+        {
+            return (null, Problems.InvalidNumber(Addressing.NumberError(message.ContactNumber, contactError), "from"));
+        }
+
+        var line = await organizations.FindLineByNumberAsync(lineNumber, ct);
+        if (line is null)
+        {
+            return (null, Problems.NotFound("line", $"{lineNumber} is not an Optline line; the message was not stored."));
+        }
+
+        var outcome = await conversations.ContactSendAsync(new InboundMessage(
+            message.Provider, message.ProviderMessageId, message.Channel, line, contact, message.Body,
+            message.CarrierOptOut, message.Signature, message.PayloadSha256, message.NumMedia), ct);
+        return (outcome, null);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Data.Common;
+using Optline.Core.Consent;
+using Optline.Storage.Database;
+
+namespace Optline.Storage.Conversations;
+
+/// <summary>A stored conversation: its key, its consent state for the engine, and the version bumped on every change.</summary>
+public sealed record ConversationRow(long Id, long OrganizationId, long LineId, string Contact, Channel Channel, long Version, Conversation State);
+
+/// <summary>Reads and writes the <c>conversations</c> table and the held messages that belong to each row.</summary>
+internal static class ConversationRows
+{
+    private const string Columns =
+        "id, organization_id, line_id, contact, channel, version, state, since, request_initiator, request_first_at, request_last_at, requests_sent, request_after_opt_out, opt_out_source, opt_out_how, last_inbound_at";
+
+    /// <summary>
+    /// Loads the conversation for update, creating it first if it does not exist. On PostgreSQL the row is
+    /// locked until the transaction ends: every node serialises on it. A contact opted out across the whole
+    /// organization starts opted out.
+    /// </summary>
+    public static async Task<ConversationRow> LoadForUpdateAsync(WriteContext context, long organizationId, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
+    {
+        await using (var create = context.Command(
+            "INSERT INTO conversations (organization_id, line_id, contact, channel, state, version) " +
+            "SELECT @org, @line, @contact, @channel, CASE WHEN EXISTS (SELECT 1 FROM organization_opt_outs WHERE organization_id = @org AND contact = @contact) THEN 3 ELSE 0 END, 0 WHERE true " +
+            "ON CONFLICT (line_id, contact, channel) DO NOTHING")
+            .With("@org", organizationId).With("@line", lineId).With("@contact", contact).With("@channel", (long)channel))
+        {
+            if (await create.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                await MarkOrganizationOptOutAsync(context, organizationId, lineId, contact, channel, cancellationToken);
+            }
+        }
+
+        var row = await FindAsync(context.Connection, context.Transaction, lineId, contact, channel, context.Dialect.ForUpdate, cancellationToken)
+            ?? throw new InvalidOperationException("The conversation row vanished inside its transaction.");
+        var held = await HeldAsync(context, row.Id, cancellationToken);
+        return held.Count == 0 ? row : row with { State = row.State with { Held = held } };
+    }
+
+    public static async Task<ConversationRow?> FindAsync(DbConnection connection, DbTransaction? transaction, long lineId, string contact, Channel channel, string lockClause, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command($"SELECT {Columns} FROM conversations WHERE line_id = @line AND contact = @contact AND channel = @channel{lockClause}", transaction)
+            .With("@line", lineId).With("@contact", contact).With("@channel", (long)channel);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public static async Task<IReadOnlyList<(long LineId, Channel Channel)>> SiblingsAsync(WriteContext context, ConversationRow of, OptOutScope scope, CancellationToken cancellationToken)
+    {
+        var siblings = new HashSet<(long, Channel)>();
+        foreach (var channel in Enum.GetValues<Channel>())
+        {
+            siblings.Add((of.LineId, channel));
+        }
+
+        if (scope == OptOutScope.Organization)
+        {
+            await using var command = context.Command("SELECT line_id, channel FROM conversations WHERE organization_id = @org AND contact = @contact")
+                .With("@org", of.OrganizationId).With("@contact", of.Contact);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                siblings.Add((reader.GetInt64(0), (Channel)reader.GetInt64(1)));
+            }
+        }
+
+        siblings.Remove((of.LineId, of.Channel));
+        return [.. siblings.OrderBy(s => s.Item1).ThenBy(s => s.Item2)];
+    }
+
+    public static async Task SaveAsync(WriteContext context, ConversationRow row, Conversation state, CancellationToken cancellationToken)
+    {
+        var request = state.Request;
+        var optOut = state.OptOut;
+        await using var command = context.Command(
+            "UPDATE conversations SET version = version + 1, state = @state, since = @since, request_initiator = @initiator, request_first_at = @first, request_last_at = @last, " +
+            "requests_sent = @sent, request_after_opt_out = @after, opt_out_source = @source, opt_out_how = @how, last_inbound_at = @inbound WHERE id = @id")
+            .With("@id", row.Id).With("@state", (long)state.State).With("@since", state.Since?.ToUnixMs())
+            .With("@initiator", request is null ? null : (long)request.InitiatedBy).With("@first", request?.FirstRequestAt.ToUnixMs())
+            .With("@last", request?.LastRequestAt.ToUnixMs()).With("@sent", request?.RequestsSent)
+            .With("@after", request is null ? null : request.AfterOptOut ? 1L : 0L)
+            .With("@source", optOut is null ? null : (long)optOut.Source).With("@how", optOut?.How)
+            .With("@inbound", state.LastInboundAt?.ToUnixMs());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task MarkOrganizationOptOutAsync(WriteContext context, long organizationId, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
+    {
+        await using var command = context.Command(
+            "UPDATE conversations SET since = (SELECT opted_out_at FROM organization_opt_outs WHERE organization_id = @org AND contact = @contact), " +
+            "opt_out_source = @source, opt_out_how = 'organization_scope' WHERE line_id = @line AND contact = @contact AND channel = @channel AND state = 3")
+            .With("@org", organizationId).With("@line", lineId).With("@contact", contact).With("@channel", (long)channel).With("@source", (long)OptOutSource.Scope);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<HeldMessage>> HeldAsync(WriteContext context, long conversationId, CancellationToken cancellationToken)
+    {
+        await using var command = context.Command("SELECT id, direction, created_at FROM messages WHERE conversation_id = @id AND status = 'held' ORDER BY seq")
+            .With("@id", conversationId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var held = new List<HeldMessage>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            held.Add(new HeldMessage(context.Dialect.ReadUuid(reader, 0), (Direction)reader.GetInt64(1), DbExtensions.FromUnixMs(reader.GetInt64(2))));
+        }
+
+        return held;
+    }
+
+    private static ConversationRow Read(DbDataReader r)
+    {
+        var state = (ConsentState)r.GetInt64(6);
+        var request = state == ConsentState.Pending && !r.IsDBNull(8)
+            ? new PendingRequest((Initiator)r.GetInt64(8), DbExtensions.FromUnixMs(r.GetInt64(9)), DbExtensions.FromUnixMs(r.GetInt64(10)), (int)r.GetInt64(11), r.GetInt64(12) == 1)
+            : null;
+        var optOut = state == ConsentState.OptedOut
+            ? new OptOutRecord(r.IsDBNull(13) ? OptOutSource.Scope : (OptOutSource)r.GetInt64(13), r.GetNullableString(14) ?? string.Empty)
+            : null;
+        var conversation = new Conversation
+        {
+            State = state,
+            Since = DbExtensions.FromUnixMs(r.GetNullableInt64(7)),
+            Request = request,
+            OptOut = optOut,
+            LastInboundAt = DbExtensions.FromUnixMs(r.GetNullableInt64(15)),
+        };
+        return new ConversationRow(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetString(3), (Channel)r.GetInt64(4), r.GetInt64(5), conversation);
+    }
+}

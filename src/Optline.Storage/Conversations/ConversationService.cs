@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Optline.Core.Consent;
+using Optline.Core.Keywords;
+using Optline.Storage.Audit;
+using Optline.Storage.Database;
+using Optline.Storage.Organizations;
+using Optline.Storage.Outbox;
+
+namespace Optline.Storage.Conversations;
+
+/// <summary>A contact's message as a carrier (or the simulator) delivered it, already verified and parsed.</summary>
+public sealed record InboundMessage(
+    string Provider, string ProviderMessageId, Channel Channel, Line Line, string Contact, string Body,
+    bool CarrierOptOut = false, string? Signature = null, string? PayloadSha256 = null, int NumMedia = 0);
+
+/// <summary>What one event decided, as the API reports it. <see cref="Duplicate"/>: the provider id was seen before and nothing changed.</summary>
+public sealed record EventOutcome(Guid? MessageId, string? Status, string? Reason, ConsentState State, DateTimeOffset? Since, bool Duplicate = false, string? Refusal = null);
+
+/// <summary>
+/// The unit of work per event: in one transaction, dedup by provider id, load and lock the conversation,
+/// run the consent engine, and write its state, timeline, outbox rows and attestation records.
+/// </summary>
+public sealed class ConversationService(OptlineDatabase database, OrganizationStore organizations, OutboxOptions outbox)
+{
+    private readonly ConcurrentDictionary<long, string> _organizationNames = new();
+
+    public Task<EventOutcome> LineSendAsync(Line line, string contact, Channel channel, string body, string actor, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((context, ct) =>
+        {
+            var id = Guid.CreateVersion7(context.Now);
+            var trigger = new Trigger(id, Direction.Outbound, body, null);
+            var cause = new AuditEntry("line_message") { Text = body, Detail = actor };
+            return ProcessAsync(context, line, contact, channel, new LineSent(id, body, context.Now), trigger, cause, ct);
+        }, cancellationToken);
+
+    public Task<EventOutcome> ContactSendAsync(InboundMessage message, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (context, ct) =>
+        {
+            var earlier = await ClaimProviderIdAsync(context, message.Provider, message.ProviderMessageId, ct);
+            if (earlier is not null)
+            {
+                return earlier with { Duplicate = true };
+            }
+
+            var id = Guid.CreateVersion7(context.Now);
+            var trigger = new Trigger(id, Direction.Inbound, message.Body, message.ProviderMessageId);
+            var cause = new AuditEntry("contact_message")
+            {
+                Text = message.Body,
+                ProviderMessageId = message.ProviderMessageId,
+                Signature = message.Signature,
+                PayloadSha256 = message.PayloadSha256,
+                Detail = message.NumMedia > 0 ? $"media:{message.NumMedia}" : null,
+            };
+            var outcome = await ProcessAsync(context, message.Line, message.Contact, message.Channel,
+                new ContactSent(id, message.Body, context.Now, message.CarrierOptOut), trigger, cause, ct);
+            await RecordProviderOutcomeAsync(context, message.Provider, message.ProviderMessageId, outcome, ct);
+            return outcome;
+        }, cancellationToken);
+
+    /// <summary>Any other event on a conversation: an import, a revocation, a carrier opt-out, a review decision, time passing.</summary>
+    public Task<EventOutcome> ApplyAsync(Line line, string contact, Channel channel, Func<DateTimeOffset, ConsentEvent> @event, AuditEntry cause, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((context, ct) => ProcessAsync(context, line, contact, channel, @event(context.Now), null, cause, ct), cancellationToken);
+
+    internal async Task<EventOutcome> ProcessAsync(WriteContext context, Line line, string contact, Channel channel, ConsentEvent @event, Trigger? trigger, AuditEntry cause, CancellationToken ct)
+    {
+        var policy = await organizations.PolicyAsync(context.Connection, context.Transaction, line.OrganizationId, ct);
+        var row = await ConversationRows.LoadForUpdateAsync(context, line.OrganizationId, line.Id, contact, channel, ct);
+        var decision = ConsentEngine.Decide(row.State, @event, policy, await ContextAsync(line, contact, channel, ct));
+
+        if (trigger is { } t)
+        {
+            var status = decision.Outcome?.Status.Name() ?? MessageStatuses.Delivered;
+            await MessageRows.InsertAsync(context, t.Id, row.Id, MessageKind.Message, t.Direction, t.Body, status, ct,
+                reason: decision.Outcome?.Reason?.Name(), providerMessageId: t.ProviderMessageId);
+        }
+
+        var audit = await AuditChain.OpenAsync(context, line.OrganizationId, ct);
+        await audit.AppendAsync(Describe(cause, line, row, trigger, decision.Classification), ct);
+        if (decision.Refusal is null)
+        {
+            await ConversationRows.SaveAsync(context, row, decision.Conversation, ct);
+        }
+
+        var applier = new EffectApplier(context, outbox, audit, line, row, trigger?.Id, trigger?.Body);
+        await applier.ApplyAsync(decision.Effects, ct);
+        foreach (var scope in applier.Propagations)
+        {
+            await PropagateOptOutAsync(context, audit, policy, line, row, scope, ct);
+        }
+
+        await audit.CloseAsync(ct);
+        return new EventOutcome(trigger?.Id, decision.Outcome?.Status.Name(), decision.Outcome?.Reason?.Name(),
+            decision.Conversation.State, decision.Conversation.Since, Refusal: decision.Refusal);
+    }
+
+    /// <summary>An opt-out reaches the line's other channel, and under organization scope every line of the organization.</summary>
+    private async Task PropagateOptOutAsync(WriteContext context, AuditChain audit, ConsentPolicy policy, Line line, ConversationRow origin, OptOutScope scope, CancellationToken ct)
+    {
+        if (scope == OptOutScope.Organization)
+        {
+            await using var record = context.Command(
+                "INSERT INTO organization_opt_outs (organization_id, contact, opted_out_at) VALUES (@org, @contact, @now) " +
+                "ON CONFLICT (organization_id, contact) DO UPDATE SET opted_out_at = @now")
+                .With("@org", origin.OrganizationId).With("@contact", origin.Contact).With("@now", context.Now.ToUnixMs());
+            await record.ExecuteNonQueryAsync(ct);
+        }
+
+        var where = $"{origin.Channel.Name()}:{line.Number}";
+        foreach (var (lineId, channel) in await ConversationRows.SiblingsAsync(context, origin, scope, ct))
+        {
+            var siblingLine = lineId == line.Id
+                ? line
+                : await OrganizationStore.FindLineAsync(context.Connection, context.Transaction, "id = @id", lineId, ct) ?? line;
+            var row = await ConversationRows.LoadForUpdateAsync(context, origin.OrganizationId, lineId, origin.Contact, channel, ct);
+            var decision = ConsentEngine.Decide(row.State, new OptedOutElsewhere(where, context.Now), policy, await ContextAsync(siblingLine, origin.Contact, channel, ct));
+            await ConversationRows.SaveAsync(context, row, decision.Conversation, ct);
+            await new EffectApplier(context, outbox, audit, siblingLine, row, null).ApplyAsync(decision.Effects, ct);
+        }
+    }
+
+    private static AuditEntry Describe(AuditEntry cause, Line line, ConversationRow row, Trigger? trigger, Classification? classification) => cause with
+    {
+        LineNumber = line.Number,
+        Contact = row.Contact,
+        Channel = row.Channel.Name(),
+        MessageId = trigger?.Id.ToString() ?? cause.MessageId,
+        Rule = classification?.Rule,
+        ClassifierVersion = classification?.ClassifierVersion,
+    };
+
+    private async Task<ConversationContext> ContextAsync(Line line, string contact, Channel channel, CancellationToken ct)
+    {
+        if (!_organizationNames.TryGetValue(line.OrganizationId, out var name))
+        {
+            name = (await organizations.GetOrganizationAsync(line.OrganizationId, ct))?.Name ?? string.Empty;
+            _organizationNames[line.OrganizationId] = name;
+        }
+
+        return new ConversationContext(name, line.DisplayName, line.Number, contact, channel);
+    }
+
+    private static async Task<EventOutcome?> ClaimProviderIdAsync(WriteContext context, string provider, string providerMessageId, CancellationToken ct)
+    {
+        await using var claim = context.Command(
+            "INSERT INTO processed_inbound (provider, provider_message_id, outcome, processed_at) VALUES (@provider, @id, '', @now) ON CONFLICT (provider, provider_message_id) DO NOTHING")
+            .With("@provider", provider).With("@id", providerMessageId).With("@now", context.Now.ToUnixMs());
+        if (await claim.ExecuteNonQueryAsync(ct) == 1)
+        {
+            return null;
+        }
+
+        await using var read = context.Command("SELECT outcome FROM processed_inbound WHERE provider = @provider AND provider_message_id = @id")
+            .With("@provider", provider).With("@id", providerMessageId);
+        var json = await read.ExecuteScalarAsync(ct) as string;
+        return string.IsNullOrEmpty(json)
+            ? new EventOutcome(null, null, null, ConsentState.None, null)
+            : JsonSerializer.Deserialize<EventOutcome>(json, OrganizationStore.Json);
+    }
+
+    private static async Task RecordProviderOutcomeAsync(WriteContext context, string provider, string providerMessageId, EventOutcome outcome, CancellationToken ct)
+    {
+        await using var update = context.Command("UPDATE processed_inbound SET outcome = @outcome WHERE provider = @provider AND provider_message_id = @id")
+            .With("@provider", provider).With("@id", providerMessageId).With("@outcome", JsonSerializer.Serialize(outcome, OrganizationStore.Json));
+        await update.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The message that caused the event, written to the timeline with the status the engine gave it.</summary>
+    internal readonly record struct Trigger(Guid Id, Direction Direction, string Body, string? ProviderMessageId);
+}

@@ -1,0 +1,56 @@
+using Optline.Core.Consent;
+using Optline.Core.Templates;
+using Optline.Storage.Database;
+
+namespace Optline.Storage.Conversations;
+
+/// <summary>A timeline entry: a message in either direction, or a notice to the line.</summary>
+public enum MessageKind
+{
+    Message = 0,
+    Notice = 1,
+}
+
+/// <summary>Message statuses as the contract spells them.</summary>
+public static class MessageStatuses
+{
+    public const string Held = "held";
+    public const string Queued = "queued";
+    public const string Sent = "sent";
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+    public const string Expired = "expired";
+    public const string Blocked = "blocked";
+}
+
+internal static class MessageRows
+{
+    public static async Task InsertAsync(
+        WriteContext context, Guid id, long conversationId, MessageKind kind, Direction? direction, string body, string status,
+        CancellationToken cancellationToken, string? reason = null, RenderedText? template = null, bool asWhatsAppTemplate = false, string? providerMessageId = null)
+    {
+        var now = context.Now.ToUnixMs();
+        await using var command = context.Command(
+            "INSERT INTO messages (id, conversation_id, kind, direction, body, status, reason, template_id, template_language, template_version, as_whatsapp_template, provider_message_id, created_at, updated_at) " +
+            "VALUES (@id, @conversation, @kind, @direction, @body, @status, @reason, @template, @language, @version, @asTemplate, @provider, @now, @now)")
+            .With("@id", context.Dialect.Uuid(id)).With("@conversation", conversationId).With("@kind", (long)kind)
+            .With("@direction", direction is null ? null : (long)direction).With("@body", body).With("@status", status).With("@reason", reason)
+            .With("@template", template?.Template.Name()).With("@language", template?.Language).With("@version", template?.Version)
+            .With("@asTemplate", asWhatsAppTemplate ? 1L : 0L).With("@provider", providerMessageId).With("@now", now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task SetStatusAsync(WriteContext context, Guid id, string status, CancellationToken cancellationToken, string? reason = null)
+    {
+        await using var command = context.Command("UPDATE messages SET status = @status, reason = COALESCE(@reason, reason), updated_at = @now WHERE id = @id")
+            .With("@id", context.Dialect.Uuid(id)).With("@status", status).With("@reason", reason).With("@now", context.Now.ToUnixMs());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task<string?> BodyAsync(WriteContext context, Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = context.Command("SELECT body FROM messages WHERE id = @id").With("@id", context.Dialect.Uuid(id));
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Optline.Storage.Database;
+
+/// <summary>
+/// Group commit. Every write waits in one queue; a writer takes all that are waiting, runs each inside
+/// its own savepoint (so one failing event changes nothing and does not fail the others), commits the
+/// batch once, and only then completes the callers. One fsync acknowledges many events.
+/// SQLite has one writer (its lock allows no more); PostgreSQL has several, serialised per conversation
+/// by row locks inside the database.
+/// </summary>
+public sealed partial class EventWriter : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+
+    private readonly Channel<IWork> _queue = Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Dialect _dialect;
+    private readonly TimeProvider _time;
+    private readonly ILogger<EventWriter> _logger;
+    private readonly Task[] _writers;
+    private long _batches;
+    private long _events;
+
+    public EventWriter(Dialect dialect, TimeProvider time, ILogger<EventWriter> logger, int? writers = null)
+    {
+        _dialect = dialect;
+        _time = time;
+        _logger = logger;
+        var count = writers ?? (dialect.IsPostgres ? 4 : 1);
+        _writers = [.. Enumerable.Range(0, count).Select(_ => Task.Run(RunAsync))];
+    }
+
+    /// <summary>Commits so far and events in them: events per commit is the group-commit figure.</summary>
+    public (long Batches, long Events) Stats => (Interlocked.Read(ref _batches), Interlocked.Read(ref _events));
+
+    /// <summary>Runs <paramref name="work"/> in the next batch; completes once the batch is committed.</summary>
+    public Task<T> ExecuteAsync<T>(Func<WriteContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        var item = new Work<T>(work);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            throw new ObjectDisposedException(nameof(EventWriter));
+        }
+
+        return cancellationToken.CanBeCanceled ? item.Task.WaitAsync(cancellationToken) : item.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_writers);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<IWork>(MaxBatch);
+        DbConnection? connection = null;
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                connection ??= await OpenAsync();
+                await CommitBatchAsync(connection, batch);
+            }
+            catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException or TimeoutException)
+            {
+                LogBatchFailed(_logger, ex, batch.Count);
+                foreach (var item in batch)
+                {
+                    item.Fail(new StorageUnavailableException("The database could not commit the event.", ex));
+                }
+
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync();
+                    connection = null;
+                }
+            }
+        }
+
+        if (connection is not null)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    private async Task CommitBatchAsync(DbConnection connection, List<IWork> batch)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        var context = new WriteContext(connection, transaction, _dialect, _time.GetUtcNow());
+        var done = new List<IWork>(batch.Count);
+        foreach (var item in batch)
+        {
+            await transaction.SaveAsync("event");
+            try
+            {
+                await item.RunAsync(context);
+                await transaction.ReleaseAsync("event");
+                done.Add(item);
+            }
+            catch (Exception ex) when (ex is not StorageUnavailableException)
+            {
+                await transaction.RollbackAsync("event");
+                await transaction.ReleaseAsync("event");
+                item.Fail(ex);
+            }
+        }
+
+        await transaction.CommitAsync();
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _events, done.Count);
+        foreach (var item in done)
+        {
+            item.Complete();
+        }
+    }
+
+    private async Task<DbConnection> OpenAsync()
+    {
+        var connection = _dialect.CreateConnection();
+        await connection.OpenAsync();
+        await _dialect.PrepareAsync(connection, CancellationToken.None);
+        return connection;
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "A batch of {Count} events could not be committed; each caller gets an error and nothing was acknowledged")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+
+    private interface IWork
+    {
+        Task RunAsync(WriteContext context);
+
+        void Complete();
+
+        void Fail(Exception exception);
+    }
+
+    private sealed class Work<T>(Func<WriteContext, CancellationToken, Task<T>> work) : IWork
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _completion.Task;
+
+        public async Task RunAsync(WriteContext context) => _result = await work(context, CancellationToken.None);
+
+        public void Complete() => _completion.TrySetResult(_result);
+
+        public void Fail(Exception exception) => _completion.TrySetException(exception);
+    }
+}
+
+/// <summary>The database could not be reached or could not commit: the caller should answer 503, and the carrier will retry.</summary>
+public sealed class StorageUnavailableException(string message, Exception inner) : Exception(message, inner);

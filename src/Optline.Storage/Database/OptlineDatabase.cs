@@ -1,0 +1,56 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+
+namespace Optline.Storage.Database;
+
+/// <summary>The database: its dialect, the group-commit writer for every change, and pooled connections for reads.</summary>
+public sealed class OptlineDatabase : IAsyncDisposable
+{
+    public OptlineDatabase(DatabaseOptions options, TimeProvider time, ILoggerFactory loggers)
+    {
+        Dialect = options.IsPostgres ? new PostgresDialect(options.ConnectionString) : CreateSqlite(options.ConnectionString);
+        Time = time;
+        Writer = new EventWriter(Dialect, time, loggers.CreateLogger<EventWriter>());
+    }
+
+    public Dialect Dialect { get; }
+
+    public TimeProvider Time { get; }
+
+    public EventWriter Writer { get; }
+
+    public Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default) =>
+        new Migrator(Dialect).MigrateAsync(cancellationToken);
+
+    public Task<T> WriteAsync<T>(Func<WriteContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
+        Writer.ExecuteAsync(work, cancellationToken);
+
+    public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Dialect.CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbException or TimeoutException or IOException)
+        {
+            throw new StorageUnavailableException("The database cannot be reached.", ex);
+        }
+
+        return await read(connection);
+    }
+
+    public ValueTask DisposeAsync() => Writer.DisposeAsync();
+
+    private static SqliteDialect CreateSqlite(string connectionString)
+    {
+        var dialect = new SqliteDialect(connectionString);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(dialect.DataSource));
+        if (!string.IsNullOrEmpty(directory) && dialect.DataSource != ":memory:")
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        return dialect;
+    }
+}

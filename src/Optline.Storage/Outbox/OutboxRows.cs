@@ -1,0 +1,77 @@
+using Optline.Core.Consent;
+using Optline.Core.Templates;
+using Optline.Storage.Database;
+
+namespace Optline.Storage.Outbox;
+
+/// <summary>What must still hold at the moment of sending for a queued message to leave (the consent re-check).</summary>
+public static class SendRequirement
+{
+    /// <summary>A line's own message: the contact consented, or the conversation is ungated and not opted out.</summary>
+    public const string Consent = "consent";
+
+    /// <summary>An opt-in request: the request is still pending.</summary>
+    public const string Pending = "pending";
+
+    public const string OptedIn = "opted_in";
+
+    public const string OptedOut = "opted_out";
+
+    /// <summary>HELP replies go whatever the state.</summary>
+    public const string Any = "any";
+
+    public static string For(TemplateId template) => template switch
+    {
+        TemplateId.LineRequest or TemplateId.ContactRequest => Pending,
+        TemplateId.LineOptedInConfirm or TemplateId.ContactOptedInConfirm => OptedIn,
+        TemplateId.OptOutConfirm => OptedOut,
+        _ => Any,
+    };
+}
+
+internal static class OutboxRows
+{
+    /// <summary>
+    /// Queues a message, due at its sending number's next free slot. The slot row is shared by every node,
+    /// so a backlog drains at the carrier's rate instead of being refused by it.
+    /// </summary>
+    public static async Task EnqueueAsync(WriteContext context, OutboxOptions options, Guid messageId, long organizationId, long conversationId,
+        string fromNumber, Channel channel, string requires, CancellationToken cancellationToken)
+    {
+        var nowMicros = context.Now.ToUnixMs() * 1000;
+        await using var slot = context.Command(
+            "INSERT INTO sender_slots (number, channel, next_slot_at) VALUES (@number, @channel, @now) " +
+            "ON CONFLICT (number, channel) DO UPDATE SET next_slot_at = CASE WHEN sender_slots.next_slot_at + @slot > @now THEN sender_slots.next_slot_at + @slot ELSE @now END " +
+            "RETURNING next_slot_at")
+            .With("@number", fromNumber).With("@channel", (long)channel).With("@now", nowMicros).With("@slot", options.SlotMicroseconds(channel));
+        var dueMicros = Convert.ToInt64(await slot.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+
+        await using var insert = context.Command(
+            "INSERT INTO outbox (message_id, organization_id, conversation_id, requires, due_at, attempts, dead) VALUES (@message, @org, @conversation, @requires, @due, 0, 0)")
+            .With("@message", context.Dialect.Uuid(messageId)).With("@org", organizationId).With("@conversation", conversationId)
+            .With("@requires", requires).With("@due", dueMicros / 1000);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Cancels every queued, unsent message of a conversation; returns their ids.</summary>
+    public static async Task<IReadOnlyList<Guid>> CancelQueuedAsync(WriteContext context, long conversationId, CancellationToken cancellationToken)
+    {
+        var ids = new List<Guid>();
+        await using (var select = context.Command("SELECT message_id FROM outbox WHERE conversation_id = @conversation AND dead = 0").With("@conversation", conversationId))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(context.Dialect.ReadUuid(reader, 0));
+            }
+        }
+
+        if (ids.Count > 0)
+        {
+            await using var delete = context.Command("DELETE FROM outbox WHERE conversation_id = @conversation AND dead = 0").With("@conversation", conversationId);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return ids;
+    }
+}
