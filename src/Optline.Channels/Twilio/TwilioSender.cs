@@ -3,10 +3,10 @@ using Optline.Channels.Sending;
 using Optline.Core.Consent;
 using Twilio.Clients;
 using Twilio.Exceptions;
-using SystemNetHttpClient = Twilio.Http.SystemNetHttpClient;
-using TwilioResponse = Twilio.Http.Response;
 using Twilio.Rest.Api.V2010.Account;
 using Twilio.Types;
+using SystemNetHttpClient = Twilio.Http.SystemNetHttpClient;
+using TwilioResponse = Twilio.Http.Response;
 
 namespace Optline.Channels.Twilio;
 
@@ -70,9 +70,11 @@ public sealed class TwilioSender : IChannelSender
     {
         // Status is 0 when the error body was not Twilio's JSON; the raw response still has it.
         var status = ex.Status != 0 ? ex.Status : (int?)response?.StatusCode ?? 0;
+        if (status is >= 200 and < 300)
+            return new SendResult(SendOutcome.Sent, Error: "Twilio accepted the message but its answer could not be read: " + ex.Message);
+
         var code = ex.Code != 0 ? ex.Code.ToString(CultureInfo.InvariantCulture) : null;
         var error = $"Twilio answered {status}: {ex.Message}";
-
         if (ex.Code == UnsubscribedRecipientErrorCode)
             return SendResult.OptedOut(error, code);
         if (status == 0 || HttpFailure.IsRetryableStatus(status))

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text;
 
 namespace Optline.Core.Keywords;
 
@@ -88,7 +89,7 @@ public sealed class KeywordClassifier
         }
 
         string normalized;
-        if (body.Length <= StackNormalizeLimit && System.Text.Ascii.IsValid(body))
+        if (body.Length <= StackNormalizeLimit && Ascii.IsValid(body))
         {
             Span<char> buffer = stackalloc char[body.Length];
             var normalizedSpan = buffer[..TextNormalizer.NormalizeAscii(body, buffer)];

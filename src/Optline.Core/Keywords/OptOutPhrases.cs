@@ -78,7 +78,7 @@ internal static partial class OptOutPhrases
         "EQUIVOCO", "EQUIVOCARON", "ARRETE", "ARRETEZ", "ARRETER", "CESSE", "CESSEZ", "CESSER", "NE", "MOI", "JE",
         "MAUVAIS", "FAUX", "TROMPE", "TROMPES", "PLUS", "NAO", "ERRADO", "KEINE", "KEIN", "FALSCHE");
 
-    [GeneratedRegex($"^(?:STOP|QUIT|CEASE) {Contacting}(?: (?:AND|OR|&) {Contacting})?(?: {Me})?(?: {Messages})?{Tail}$", Options)]
+    [GeneratedRegex($"^(?:STOP|QUIT|CEASE) {Contacting}(?: (?:AND|OR) {Contacting})?(?: {Me})?(?: {Messages})?{Tail}$", Options)]
     private static partial Regex StopContacting();
 
     [GeneratedRegex($"^(?:STOP|END|CANCEL|QUIT|HALT)(?: ALL)? {Messages}{Tail}$", Options)]
@@ -90,7 +90,8 @@ internal static partial class OptOutPhrases
     [GeneratedRegex("^(?:(?:STOP|QUIT|END) (?:IT|THAT|THIS|ALL THIS|ALL OF THIS|ALL THAT|IT ALL|THE SPAM)|CUT IT OUT)$", Options)]
     private static partial Regex StopIt();
 
-    [GeneratedRegex($"^(?:REMOVE|DELETE|ERASE|UNSUBSCRIBE|UNSUB|UNENROLL|UNREGISTER|DISENROLL) {Me}(?: (?:FROM|OFF|OFF OF|OUT OF) {List})?{Tail}$", Options)]
+    [GeneratedRegex($"^(?:(?:REMOVE|DELETE|ERASE|UNSUBSCRIBE|UNSUB|UNENROLL|UNREGISTER|DISENROLL) {Me}(?: (?:FROM|OFF|OFF OF|OUT OF) {List})?"
+        + $"|(?:UNSUBSCRIBE|UNSUB) (?:FROM )?(?:EVERYTHING|ALL|{List})|REMOVE|UNSUB){Tail}$", Options)]
     private static partial Regex RemoveMe();
 
     [GeneratedRegex($"^(?:(?:TAKE|GET|CROSS|STRIKE|KNOCK) {Me} OFF(?: OF)?(?: {List})?|(?:OPT|SIGN) {Me} (?:OUT|OFF)(?: (?:OF|FROM) {List})?|(?:TAKE|GET) {Me} OUT OF {List})$", Options)]

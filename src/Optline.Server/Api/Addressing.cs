@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Optline.Core.Consent;
 using Optline.Core.Phones;
-using Phone = Optline.Core.Phones.PhoneNumbers;
 using Optline.Storage.Organizations;
 
 namespace Optline.Server.Api;
@@ -28,7 +27,7 @@ public sealed class Addressing(OrganizationStore organizations)
         {
             line = await organizations.FindLineByIdAsync(id, ct);
         }
-        else if (Phone.TryNormalize(reference, out var number, out var error))
+        else if (PhoneNumbers.TryNormalize(reference, out var number, out var error))
         {
             line = await organizations.FindLineByNumberAsync(number, ct);
         }
@@ -57,7 +56,7 @@ public sealed class Addressing(OrganizationStore organizations)
             return (null, Problems.Validation($"{field} is required: the contact's phone number.", field));
         }
 
-        return Phone.TryNormalize(reference, out var number, out var error)
+        return PhoneNumbers.TryNormalize(reference, out var number, out var error)
             ? (number, null)
             : (null, Problems.InvalidNumber(NumberError(reference, error), field));
     }
@@ -74,11 +73,5 @@ public sealed class Addressing(OrganizationStore organizations)
             : (Channel.Sms, Problems.Validation($"{field} must be 'sms' or 'whatsapp'.", field));
     }
 
-    public static string NumberError(string input, PhoneNumberError error) => error switch
-    {
-        PhoneNumberError.Empty => "A phone number is required.",
-        PhoneNumberError.PremiumRate => $"'{input}' is a premium-rate number; Optline does not message premium-rate numbers.",
-        PhoneNumberError.Unparseable => $"'{input}' is not a phone number. Use E.164 (+12015550123) or a US national format.",
-        _ => $"'{input}' is not a valid phone number.",
-    };
+    public static string NumberError(string input, PhoneNumberError error) => PhoneNumbers.Describe(error, input);
 }

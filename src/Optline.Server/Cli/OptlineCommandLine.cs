@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Optline.Core.Phones;
-using Phone = Optline.Core.Phones.PhoneNumbers;
 using Optline.Server.Hosting;
 using Optline.Storage.Organizations;
 
@@ -51,7 +50,7 @@ public static class OptlineCommandLine
         var createLine = new Command("create-line", "Create a line and print its API key.") { orgId, number, displayName };
         createLine.SetAction(async (parse, ct) => await WithStoreAsync(async store =>
         {
-            if (!Phone.TryNormalize(parse.GetValue(number), out var e164, out var error))
+            if (!PhoneNumbers.TryNormalize(parse.GetValue(number), out var e164, out var error))
             {
                 await Console.Error.WriteLineAsync($"Not a valid number ({error}).");
                 return 2;
@@ -84,7 +83,12 @@ public static class OptlineCommandLine
     private static async Task<int> ServeAsync(string[] args)
     {
         await using var app = OptlineApp.Build(args);
-        await app.Services.PrepareDatabaseAsync();
+        if (await app.Services.PrepareDatabaseAsync() is { } generatedKey)
+        {
+            // Shown once, on the console only, so the first admin can sign in; it is stored hashed.
+            Console.WriteLine($"Created the first organization. Its admin API key (shown once): {generatedKey}");
+        }
+
         await app.RunAsync();
         return 0;
     }

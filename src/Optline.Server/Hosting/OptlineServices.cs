@@ -60,16 +60,23 @@ public static class OptlineServices
         return services;
     }
 
-    /// <summary>Applies migrations and, on an empty database, creates the first organization and its admin key.</summary>
-    public static async Task PrepareDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    /// <summary>
+    /// Applies migrations and, on an empty database, creates the first organization with the configured admin key,
+    /// or with a new one when none is configured. Returns a generated key (to show once), else null.
+    /// </summary>
+    public static async Task<string?> PrepareDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var database = services.GetRequiredService<OptlineDatabase>();
         await database.MigrateAsync(ct);
         var bootstrap = services.GetRequiredService<IOptions<BootstrapOptions>>().Value;
         var organizations = services.GetRequiredService<OrganizationStore>();
-        if (!string.IsNullOrWhiteSpace(bootstrap.AdminApiKey) && await organizations.IsEmptyAsync(ct))
+        if (!await organizations.IsEmptyAsync(ct))
         {
-            await organizations.CreateOrganizationAsync(bootstrap.OrganizationName, bootstrap.AdminApiKey, ct);
+            return null;
         }
+
+        var generated = string.IsNullOrWhiteSpace(bootstrap.AdminApiKey) ? ApiKeys.NewKey("admin") : null;
+        await organizations.CreateOrganizationAsync(bootstrap.OrganizationName, generated ?? bootstrap.AdminApiKey, ct);
+        return generated;
     }
 }

@@ -1,5 +1,4 @@
 using Optline.Core.Phones;
-using Phone = Optline.Core.Phones.PhoneNumbers;
 using Optline.Server.Api;
 using Optline.Storage.Organizations;
 
@@ -34,7 +33,7 @@ public static class LinesApi
             return Problems.Forbidden("Only an admin key can add lines.");
         }
 
-        if (!Phone.TryNormalize(request?.Number, out var number, out var error))
+        if (!PhoneNumbers.TryNormalize(request?.Number, out var number, out var error))
         {
             return Problems.InvalidNumber(Addressing.NumberError(request?.Number ?? string.Empty, error), "number");
         }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Optline.Channels.Sending;
+using Optline.Channels.Twilio;
 using Optline.Channels.WhatsApp;
+using Optline.Core.Consent;
 using Optline.Storage.Database;
 using Optline.Storage.Outbox;
 
@@ -12,7 +14,7 @@ namespace Optline.Server.Outbox;
 /// after the claim times out: delivery is at least once, and that window is one HTTP call plus one commit.
 /// </summary>
 public sealed partial class OutboxDispatcher(
-    OutboxStore outbox, ChannelRouter channels, DeliveryReports reports, IOptions<OutboxOptions> options, IOptions<WhatsAppOptions> whatsApp,
+    OutboxStore outbox, ChannelRouter channels, DeliveryReports reports, IOptions<OutboxOptions> options, IOptions<WhatsAppOptions> whatsApp, IOptions<TwilioOptions> twilio,
     TimeProvider time, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
@@ -45,8 +47,13 @@ public sealed partial class OutboxDispatcher(
 
     private async ValueTask SendAsync(ClaimedSend send, CancellationToken ct)
     {
-        var message = new OutboundMessage(send.Channel, send.From, send.To, send.Body,
-            send.AsWhatsAppTemplate ? new WhatsAppTemplateMessage(whatsApp.Value.OptInTemplateName, whatsApp.Value.OptInTemplateLanguage, [send.LineDisplayName]) : null);
+        var template = send.AsWhatsAppTemplate
+            ? new WhatsAppTemplateMessage(whatsApp.Value.OptInTemplateName, whatsApp.Value.OptInTemplateLanguage, [send.LineDisplayName])
+            : null;
+        var statusCallback = send.Channel == Channel.Sms && !string.IsNullOrEmpty(twilio.Value.PublicBaseUrl)
+            ? TwilioSignature.SignedUrl(twilio.Value.PublicBaseUrl, "/webhooks/twilio/status")
+            : null;
+        var message = new OutboundMessage(send.Channel, send.From, send.To, send.Body, template, statusCallback);
         SendResult result;
         try
         {

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Optline.Core.Consent;
 using Optline.Core.Phones;
-using Phone = Optline.Core.Phones.PhoneNumbers;
 using Optline.Server.Api;
 using Optline.Storage.Conversations;
 using Optline.Storage.Organizations;
@@ -21,12 +20,12 @@ public sealed class InboundIntake(OrganizationStore organizations, ConversationS
 {
     public async Task<(EventOutcome? Outcome, ProblemHttpResult? Problem)> AcceptAsync(CarrierMessage message, CancellationToken ct)
     {
-        if (!Phone.TryNormalize(message.LineNumber, out var lineNumber, out var lineError))
+        if (!PhoneNumbers.TryNormalize(message.LineNumber, out var lineNumber, out var lineError))
         {
             return (null, Problems.InvalidNumber(Addressing.NumberError(message.LineNumber, lineError), "to"));
         }
 
-        if (!Phone.TryNormalize(message.ContactNumber, out var contact, out var contactError))
+        if (!PhoneNumbers.TryNormalize(message.ContactNumber, out var contact, out var contactError))
         {
             return (null, Problems.InvalidNumber(Addressing.NumberError(message.ContactNumber, contactError), "from"));
         }

@@ -113,6 +113,17 @@ public sealed class TwilioSenderTests
     }
 
     [Fact]
+    public async Task Accepted_message_with_an_unreadable_answer_counts_as_sent_so_it_is_not_sent_twice()
+    {
+        await using var carrier = await FakeCarrier.StartAsync(FakeCarrier.Json(201, "{not json"));
+
+        var result = await Sender(carrier.BaseUrl).SendAsync(Hello, CancellationToken.None);
+
+        Assert.Equal(SendOutcome.Sent, result.Outcome);
+        Assert.Null(result.ProviderMessageId);
+    }
+
+    [Fact]
     public async Task Unreachable_carrier_is_transient()
     {
         var result = await Sender(FakeCarrier.Unreachable()).SendAsync(Hello, CancellationToken.None);

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Optline.Channels.WhatsApp;
 using Optline.Core.Consent;
 using Optline.Core.Phones;
-using Phone = Optline.Core.Phones.PhoneNumbers;
 using Optline.Server.Api;
 using Optline.Server.Outbox;
 using Optline.Storage.Audit;
@@ -65,8 +64,8 @@ public static class WhatsAppWebhooks
                     await reports.RecordAsync(status.MessageId, status.Status, status.ErrorCode, optedOut: false, ct);
                     break;
                 case WhatsAppUserPreferenceStop stop when stop.DisplayPhoneNumber is not null
-                    && Phone.TryNormalize(Plus(stop.DisplayPhoneNumber), out var lineNumber, out _)
-                    && Phone.TryNormalize(stop.From, out var contact, out _):
+                    && PhoneNumbers.TryNormalize(Plus(stop.DisplayPhoneNumber), out var lineNumber, out _)
+                    && PhoneNumbers.TryNormalize(stop.From, out var contact, out _):
                     var line = await organizations.FindLineByNumberAsync(lineNumber, ct);
                     if (line is not null)
                     {
