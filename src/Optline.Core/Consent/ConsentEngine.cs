@@ -181,6 +181,9 @@ public static class ConsentEngine
             case ConsentState.OptedIn when conversation.State == ConsentState.OptedOut && conversation.Since > imported.Evidence.CollectedAt:
                 step.Refuse($"The contact opted out at {conversation.Since:O}, after this evidence was collected ({imported.Evidence.CollectedAt:O}); only the contact can opt in again.");
                 break;
+            case ConsentState.OptedIn when conversation.Request is { AfterOptOut: true } request && request.FirstRequestAt > imported.Evidence.CollectedAt:
+                step.Refuse($"The contact opted out before writing again at {request.FirstRequestAt:O}; this evidence ({imported.Evidence.CollectedAt:O}) may predate the opt-out, so only the contact can opt in again.");
+                break;
             case ConsentState.OptedIn when imported.Evidence.CollectedAt > imported.At:
                 step.Refuse("The evidence is dated in the future.");
                 break;

@@ -10,7 +10,10 @@ public sealed record Conversation
 
     public ConsentState State { get; init; } = ConsentState.None;
 
-    /// <summary>When the conversation entered <see cref="State"/>; null while it is <c>none</c>.</summary>
+    /// <summary>
+    /// When the conversation entered <see cref="State"/>; null while it is <c>none</c>. For <c>opted_out</c>, the
+    /// latest opt-out (a repeated opt-out moves it), so an imported opt-in can be checked against it.
+    /// </summary>
     public DateTimeOffset? Since { get; init; }
 
     /// <summary>Set while <see cref="State"/> is <c>pending</c>.</summary>

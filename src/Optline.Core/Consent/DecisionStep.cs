@@ -174,7 +174,9 @@ internal sealed class DecisionStep(Conversation conversation, ConsentPolicy poli
     {
         if (Conversation.State == ConsentState.OptedOut)
         {
+            // The latest opt-out is the one an imported opt-in must postdate.
             Note("opt_out_repeated", how);
+            Conversation = Conversation with { Since = now };
             return;
         }
 

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Optline.Core.Phones;
 using Optline.Server.Hosting;
-using Optline.Storage.Organizations;
 
 namespace Optline.Server.Cli;
 
@@ -33,51 +31,20 @@ public static class OptlineCommandLine
         });
         root.Subcommands.Add(migrate);
 
-        var orgName = new Option<string>("--name") { Description = "The organization's name.", Required = true };
-        var createOrg = new Command("create-organization", "Create an organization and print its first admin key.") { orgName };
-        createOrg.SetAction(async (parse, ct) => await WithStoreAsync(async store =>
+        foreach (var command in OrganizationCommands.All().Concat(AuditCommands.All()).Concat(ConsentCommands.All()))
         {
-            var key = ApiKeys.NewKey("admin");
-            var id = await store.CreateOrganizationAsync(parse.GetValue(orgName)!, key, ct);
-            Console.WriteLine($"organization {id}\nadmin key {key}  (shown once)");
-            return 0;
-        }, ct));
-        root.Subcommands.Add(createOrg);
-
-        var orgId = new Option<long>("--organization") { Description = "The organization id.", Required = true };
-        var number = new Option<string>("--number") { Description = "The line's phone number.", Required = true };
-        var displayName = new Option<string>("--display-name") { Description = "The name contacts see in opt-in requests.", Required = true };
-        var createLine = new Command("create-line", "Create a line and print its API key.") { orgId, number, displayName };
-        createLine.SetAction(async (parse, ct) => await WithStoreAsync(async store =>
-        {
-            if (!PhoneNumbers.TryNormalize(parse.GetValue(number), out var e164, out var error))
-            {
-                await Console.Error.WriteLineAsync($"Not a valid number ({error}).");
-                return 2;
-            }
-
-            var created = await store.CreateLineAsync(parse.GetValue(orgId), e164, parse.GetValue(displayName)!, ct);
-            if (created is not { } line)
-            {
-                await Console.Error.WriteLineAsync($"{e164} is already a line.");
-                return 1;
-            }
-
-            Console.WriteLine($"line {line.Line.Id} {line.Line.Number}\nline key {line.ApiKey}  (shown once)");
-            return 0;
-        }, ct));
-        root.Subcommands.Add(createLine);
-
-        var lineId = new Option<long?>("--line") { Description = "A line id: the key acts for that line only. Without it, an admin key." };
-        var issueKey = new Command("issue-key", "Issue a new API key.") { orgId, lineId };
-        issueKey.SetAction(async (parse, ct) => await WithStoreAsync(async store =>
-        {
-            Console.WriteLine(await store.IssueKeyAsync(parse.GetValue(orgId), parse.GetValue(lineId), ct));
-            return 0;
-        }, ct));
-        root.Subcommands.Add(issueKey);
+            root.Subcommands.Add(command);
+        }
 
         return await root.Parse(args).InvokeAsync();
+    }
+
+    /// <summary>Runs a verb against the configured database (migrated first).</summary>
+    public static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> action, CancellationToken ct)
+    {
+        await using var app = OptlineApp.Build([]);
+        await app.Services.GetRequiredService<Storage.Database.OptlineDatabase>().MigrateAsync(ct);
+        return await action(app.Services);
     }
 
     private static async Task<int> ServeAsync(string[] args)
@@ -91,12 +58,5 @@ public static class OptlineCommandLine
 
         await app.RunAsync();
         return 0;
-    }
-
-    private static async Task<int> WithStoreAsync(Func<OrganizationStore, Task<int>> action, CancellationToken ct)
-    {
-        await using var app = OptlineApp.Build([]);
-        await app.Services.PrepareDatabaseAsync(ct);
-        return await action(app.Services.GetRequiredService<OrganizationStore>());
     }
 }

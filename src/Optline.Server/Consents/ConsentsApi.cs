@@ -17,7 +17,82 @@ public static class ConsentsApi
         var consents = api.MapGroup("/consents").WithTags("Consents");
         consents.MapGet("/", GetAsync);
         consents.MapPut("/", PutAsync);
+        consents.MapGet("/registry", RegistryAsync);
         return api;
+    }
+
+    /// <summary>The consent registry: every conversation's current state, searchable, as paged JSON or a streamed CSV export.</summary>
+    private static async Task<IResult> RegistryAsync(HttpContext http, Addressing addressing, RegistryQueries registry, CancellationToken ct)
+    {
+        var principal = http.Principal();
+        var query = http.Request.Query;
+        var format = query["format"].ToString() is { Length: > 0 } f ? f : "json";
+        if (format is not ("json" or "csv"))
+        {
+            return Problems.Validation("format must be 'json' or 'csv'.", "format");
+        }
+
+        ConsentState? state = null;
+        if (!string.IsNullOrWhiteSpace(query["state"]))
+        {
+            if (!VocabularyNames.TryParseState(query["state"], out var parsed))
+            {
+                return Problems.Validation("state must be none, pending, opted_in or opted_out.", "state");
+            }
+
+            state = parsed;
+        }
+
+        Channel? channel = null;
+        if (!string.IsNullOrWhiteSpace(query["channel"]))
+        {
+            var (parsed, problem) = Addressing.ChannelOf(query["channel"]);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            channel = parsed;
+        }
+
+        long? lineId = principal.LineId;
+        if (!string.IsNullOrWhiteSpace(query["line"]))
+        {
+            var (line, problem) = await addressing.LineAsync(principal, query["line"], "line", ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            lineId = line!.Id;
+        }
+
+        var search = new string([.. query["contact"].ToString().Where(char.IsAsciiDigit)]);
+        var filter = new RegistryFilter(lineId, ContactContains: search.Length == 0 ? null : search, State: state, Channel: channel);
+        if (format == "csv")
+        {
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = "attachment; filename=\"optline-consents.csv\"";
+            await RegistryCsv.WriteAsync(registry.StreamAsync(principal.OrganizationId, filter, ct: ct), http.Response.Body, ct);
+            return Results.Empty;
+        }
+
+        if (!Paging.TryParse(http.Request, out var paging, out var error))
+        {
+            return Problems.Validation(error);
+        }
+
+        var items = new List<RegistryEntry>();
+        await foreach (var e in registry.StreamAsync(principal.OrganizationId, filter, paging.After, paging.Limit, ct))
+        {
+            items.Add(e);
+        }
+
+        return TypedResults.Ok(new
+        {
+            items = items.Select(e => new { line = e.LineNumber, displayName = e.LineDisplayName, contact = e.Contact, channel = e.Channel.Name(), state = e.State.Name(), since = e.Since, optOutSource = e.OptOutSource?.Name() }),
+            next = Paging.Next(items, paging.Limit, e => e.ConversationId),
+        });
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, Addressing addressing, ConversationQueries queries, CancellationToken ct)

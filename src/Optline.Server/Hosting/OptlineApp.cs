@@ -1,4 +1,5 @@
 using Optline.Server.Api;
+using Optline.Server.Audit;
 using Optline.Server.Consents;
 using Optline.Server.Conversations;
 using Optline.Server.Lines;
@@ -36,7 +37,7 @@ public static class OptlineApp
         app.MapGet("/", () => Results.Content(HomePage.Html, "text/html")).ExcludeFromDescription();
 
         var api = app.MapGroup("/api/v1").RequireApiKey();
-        api.MapLines().MapSettings().MapMessages().MapConversations().MapConsents().MapReviews();
+        api.MapLines().MapSettings().MapMessages().MapConversations().MapConsents().MapReviews().MapAudit();
 
         app.MapTwilioWebhooks().MapWhatsAppWebhooks().MapSimulator();
         return app;

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using Optline.Channels.Twilio;
 using Optline.Channels.WhatsApp;
 using Optline.Server.Api;
+using Optline.Server.Audit;
+using Optline.Storage.Audit;
 using Optline.Server.Outbox;
 using Optline.Server.Settings;
 using Optline.Server.Webhooks;
@@ -49,6 +51,10 @@ public static class OptlineServices
         services.AddSingleton<DeliveryReports>();
         services.AddSingleton<SettingsChanges>();
         services.AddSingleton<ChannelRouter>();
+        services.AddSingleton<AuditQueries>();
+        services.AddSingleton<AuditRetention>();
+        services.AddSingleton<RegistryQueries>();
+        services.AddSingleton<ProofBuilder>();
 
         services.AddHttpClient(nameof(TwilioSender), c => c.Timeout = TimeSpan.FromSeconds(15));
         services.AddHttpClient(nameof(WhatsAppSender), c => c.Timeout = TimeSpan.FromSeconds(15));
@@ -57,6 +63,7 @@ public static class OptlineServices
         services.AddSingleton(sp => new WhatsAppSender(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WhatsAppSender)), sp.GetRequiredService<IOptions<WhatsAppOptions>>().Value));
         services.AddHostedService<OutboxDispatcher>();
+        services.AddHostedService<RetentionService>();
         return services;
     }
 

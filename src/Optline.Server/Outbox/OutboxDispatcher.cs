@@ -41,7 +41,16 @@ public sealed partial class OutboxDispatcher(
                 continue;
             }
 
-            await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = stoppingToken }, SendAsync);
+            // Sending numbers in parallel, each number's messages one after another in the order claimed (due time),
+            // so a contact receives them in order (a confirmation before the held messages it releases).
+            var bySender = claimed.GroupBy(s => (s.From, s.Channel)).ToList();
+            await Parallel.ForEachAsync(bySender, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = stoppingToken }, async (sends, ct) =>
+            {
+                foreach (var send in sends)
+                {
+                    await SendAsync(send, ct);
+                }
+            });
         }
     }
 

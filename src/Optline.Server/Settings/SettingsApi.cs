@@ -46,6 +46,8 @@ public static class SettingsApi
             requestValiditySeconds = s.RequestValiditySeconds,
             heldMessageTtlSeconds = s.HeldMessageTtlSeconds,
             defaultLanguage = s.DefaultLanguage,
+            retentionDays = s.RetentionDays,
+            legalHold = s.LegalHold,
             templates,
             keywords = new[] { "stop", "yes", "start", "help" }.ToDictionary(k => k, k => s.Keywords.TryGetValue(k, out var words) ? words : []),
         };

@@ -15,7 +15,7 @@ public static class SettingsPatch
     private static readonly HashSet<string> Fields =
     [
         "smsOptInRequired", "optOutScope", "requestCooldownSeconds", "maxRequests", "requestValiditySeconds",
-        "heldMessageTtlSeconds", "defaultLanguage", "templates", "keywords",
+        "heldMessageTtlSeconds", "defaultLanguage", "templates", "keywords", "retentionDays", "legalHold",
     ];
 
     public static SettingsError? Validate(JsonObject patch, OrganizationSettings current)
@@ -32,6 +32,8 @@ public static class SettingsPatch
                 "requestValiditySeconds" => Whole(value, 60, 3650L * 24 * 3600),
                 "heldMessageTtlSeconds" => Whole(value, 60, 365L * 24 * 3600),
                 "defaultLanguage" => Language(value),
+                "retentionDays" => value is null ? null : Whole(value, 1, 36500),
+                "legalHold" => value?.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? null : "must be true or false.",
                 "templates" => Templates(value),
                 _ => Keywords(value),
             };
@@ -107,6 +109,8 @@ public static class SettingsPatch
             RequestValiditySeconds = patch["requestValiditySeconds"]?.GetValue<long>() ?? s.RequestValiditySeconds,
             HeldMessageTtlSeconds = patch["heldMessageTtlSeconds"]?.GetValue<long>() ?? s.HeldMessageTtlSeconds,
             DefaultLanguage = patch["defaultLanguage"]?.GetValue<string>().ToLowerInvariant() ?? s.DefaultLanguage,
+            RetentionDays = patch.ContainsKey("retentionDays") ? patch["retentionDays"]?.GetValue<long>() : s.RetentionDays,
+            LegalHold = patch["legalHold"]?.GetValue<bool>() ?? s.LegalHold,
             Templates = templates,
             Keywords = keywords,
         };

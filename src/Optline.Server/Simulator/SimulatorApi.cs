@@ -94,7 +94,7 @@ public static class SimulatorApi
         return TypedResults.Ok(new
         {
             items = items.Select(m => new { id = m.Id, channel = m.Channel, from = m.From, to = m.To, body = m.Body, status = m.Status, at = m.At }),
-            next = Paging.Next(items, paging.Limit, m => m.Seq),
+            next = items.Count == paging.Limit ? (paging.After + items.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
         });
     }
 }

@@ -52,9 +52,10 @@ public static class AuditHash
 
     public static string Sha256Hex(string text) => Sha256Hex(Encoding.UTF8.GetBytes(text));
 
+    /// <summary>An empty text and a missing one encode alike, so a CSV export (which cannot tell them apart) still verifies.</summary>
     private static void WriteNullable(Utf8JsonWriter json, string? value)
     {
-        if (value is null)
+        if (string.IsNullOrEmpty(value))
         {
             json.WriteNullValue();
         }

@@ -81,7 +81,7 @@ public sealed class ConversationQueries(OptlineDatabase database)
                 "SELECT r.id, r.message_id, l.number, c.contact, c.channel, m.body, r.rule, r.created_at, r.decision, l.id FROM reviews r " +
                 "JOIN conversations c ON c.id = r.conversation_id JOIN lines l ON l.id = c.line_id JOIN messages m ON m.id = r.message_id " +
                 "WHERE r.organization_id = @org AND (@line IS NULL OR c.line_id = @line) AND (@open = 0 OR r.decision IS NULL) AND r.id > @after ORDER BY r.id LIMIT @limit")
-                .With("@org", organizationId).With("@line", lineId).With("@open", openOnly ? 1L : 0L).With("@after", after).With("@limit", limit);
+                .With("@org", organizationId).WithNullable("@line", lineId).With("@open", openOnly ? 1L : 0L).With("@after", after).With("@limit", limit);
             await using var reader = await command.ExecuteReaderAsync(ct);
             var items = new List<ReviewItem>();
             while (await reader.ReadAsync(ct))
@@ -104,7 +104,7 @@ public sealed class ConversationQueries(OptlineDatabase database)
             return await reader.ReadAsync(ct) ? ReadReview(reader) : null;
         }, ct);
 
-    /// <summary>What the simulated contacts' phones received: outbound messages sent through the simulator.</summary>
+    /// <summary>What the simulated contacts' phones received, in the order they were sent; <paramref name="after"/> counts messages already seen.</summary>
     public Task<IReadOnlyList<SimulatedMessage>> SimulatedOutboundAsync(string? to, IReadOnlyCollection<Channel> channels, long after, int limit, CancellationToken ct = default) =>
         database.ReadAsync<IReadOnlyList<SimulatedMessage>>(async connection =>
         {
@@ -113,8 +113,8 @@ public sealed class ConversationQueries(OptlineDatabase database)
                 "SELECT m.seq, m.id, c.channel, l.number, c.contact, m.body, m.status, m.updated_at FROM messages m " +
                 "JOIN conversations c ON c.id = m.conversation_id JOIN lines l ON l.id = c.line_id " +
                 $"WHERE m.kind = 0 AND m.direction = 1 AND m.status IN ('sent', 'delivered') AND c.channel IN ({(channelList.Length == 0 ? "-1" : channelList)}) " +
-                "AND (@to IS NULL OR c.contact = @to) AND m.seq > @after ORDER BY m.seq LIMIT @limit")
-                .With("@to", to).With("@after", after).With("@limit", limit);
+                "AND (@to IS NULL OR c.contact = @to) ORDER BY m.updated_at, m.seq LIMIT @limit OFFSET @after")
+                .WithNullable("@to", to).With("@after", after).With("@limit", limit);
             await using var reader = await command.ExecuteReaderAsync(ct);
             var items = new List<SimulatedMessage>();
             while (await reader.ReadAsync(ct))

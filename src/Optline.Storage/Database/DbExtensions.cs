@@ -22,6 +22,20 @@ public static class DbExtensions
         return command;
     }
 
+    /// <summary>
+    /// A parameter that may be null and is compared with <c>@x IS NULL</c>: typed explicitly, since PostgreSQL
+    /// cannot infer the type of an untyped null.
+    /// </summary>
+    public static DbCommand WithNullable<T>(this DbCommand command, string name, T? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = (object?)value ?? DBNull.Value;
+        parameter.DbType = typeof(T) == typeof(long) || typeof(T) == typeof(long?) ? System.Data.DbType.Int64 : System.Data.DbType.String;
+        command.Parameters.Add(parameter);
+        return command;
+    }
+
     public static long? GetNullableInt64(this DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 

@@ -100,7 +100,9 @@ public sealed partial class EventWriter : IAsyncDisposable
     private async Task CommitBatchAsync(DbConnection connection, List<IWork> batch)
     {
         await using var transaction = await connection.BeginTransactionAsync();
-        var context = new WriteContext(connection, transaction, _dialect, _time.GetUtcNow());
+        // Stored times are whole milliseconds; deciding with the same precision keeps answers and rows identical.
+        var now = _time.GetUtcNow();
+        var context = new WriteContext(connection, transaction, _dialect, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)));
         var done = new List<IWork>(batch.Count);
         foreach (var item in batch)
         {

@@ -24,6 +24,12 @@ public sealed record OrganizationSettings
 
     public string DefaultLanguage { get; init; } = DefaultTemplates.Language;
 
+    /// <summary>Days the attestation record is kept; null keeps it forever (the default).</summary>
+    public long? RetentionDays { get; init; }
+
+    /// <summary>While on, no attestation record is removed, whatever the retention period.</summary>
+    public bool LegalHold { get; init; }
+
     /// <summary>template id → language → text and version.</summary>
     public Dictionary<string, Dictionary<string, StoredTemplate>> Templates { get; init; } = [];
 

@@ -122,6 +122,20 @@ public sealed class OrganizationStore(OptlineDatabase database)
         return principal;
     }
 
+    public Task<IReadOnlyList<long>> OrganizationIdsAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<long>>(async connection =>
+        {
+            await using var command = connection.Command("SELECT id FROM organizations ORDER BY id");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var ids = new List<long>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+
+            return ids;
+        }, cancellationToken);
+
     public Task<Organization?> GetOrganizationAsync(long id, CancellationToken cancellationToken = default) =>
         database.ReadAsync(async connection =>
         {

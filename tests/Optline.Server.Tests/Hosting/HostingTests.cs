@@ -1,0 +1,44 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Optline.Server.Tests.Hosting;
+
+public sealed class HostingTests(SimulatorTestServer server) : IClassFixture<SimulatorTestServer>
+{
+    [Fact]
+    public async Task Health_answers_200_without_a_key()
+    {
+        using var response = await server.Anonymous.GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApi_document_is_served_and_lists_the_messages_endpoint()
+    {
+        using var response = await server.Anonymous.GetAsync("/openapi/v1.json");
+        var document = await Http.ReadAsync<JsonElement>(response, HttpStatusCode.OK);
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/v1/messages", paths);
+        Assert.Contains("/api/v1/conversations", paths);
+        Assert.Contains("/webhooks/twilio", paths);
+    }
+
+    [Fact]
+    public async Task Api_reference_page_answers_200()
+    {
+        using var response = await server.Anonymous.GetAsync("/api/reference");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task The_first_organization_is_bootstrapped_with_the_configured_admin_key()
+    {
+        var lines = await server.Admin.LinesAsync();
+
+        Assert.NotNull(lines.Items);
+    }
+}

@@ -1,0 +1,92 @@
+using Optline.Core.Consent;
+using Optline.Storage.Organizations;
+using Optline.Storage.Tests.Support;
+
+namespace Optline.Storage.Tests.Database;
+
+/// <summary>The writer commits every waiting event in one transaction, each event still atomic on its own.</summary>
+public sealed class GroupCommitTests
+{
+    [Theory, AllDatabases]
+    public async Task Two_hundred_concurrent_events_all_commit_in_fewer_batches_than_events(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var before = db.Database.Writer.Stats;
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            db.Conversations.ContactSendAsync(db.Inbound(Contact(i), "Hello, is this Alice?"))));
+
+        var after = db.Database.Writer.Stats;
+        Assert.All(outcomes, o => Assert.Equal(("held", ConsentState.Pending), (o.Status, o.State)));
+        Assert.Equal(200, await db.CountAsync("conversations"));
+        Assert.Equal(200, await db.CountAsync("messages", "direction = 0"));
+        Assert.Equal(200, await db.CountAsync("outbox"));
+        Assert.Equal(200, after.Events - before.Events);
+        Assert.True(after.Batches - before.Batches < 200, $"{after.Batches - before.Batches} batches for 200 events");
+        await AuditRows.AssertChainIntactAsync(db);
+    }
+
+    [Theory, AllDatabases]
+    public async Task A_failing_event_fails_alone_and_the_rest_of_its_batch_commits(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var gates = await HoldEveryWriterAsync(db);
+        var before = db.Database.Writer.Stats;
+        var orphanLine = new Line(9999, 9999, "+12015559999", "Nobody", TestDatabase.Start);
+
+        var good = Enumerable.Range(0, 10).Select(i => db.Conversations.ContactSendAsync(db.Inbound(Contact(i), "Hello"))).ToList();
+        var noSuchOrganization = db.Conversations.ContactSendAsync(db.Inbound(Contact(50), "Hello", line: orphanLine));
+        var constraintViolation = db.Database.WriteAsync(async (context, ct) =>
+        {
+            await using var insert = context.Command(
+                "INSERT INTO processed_inbound (provider, provider_message_id, outcome, processed_at) VALUES ('test', 'twice', '', 0)");
+            await insert.ExecuteNonQueryAsync(ct);
+            await insert.ExecuteNonQueryAsync(ct);
+            return true;
+        });
+        good.AddRange(Enumerable.Range(10, 10).Select(i => db.Conversations.ContactSendAsync(db.Inbound(Contact(i), "Hello"))));
+
+        gates[0].SetResult();
+        await Task.WhenAll(good);
+        var after = db.Database.Writer.Stats;
+        foreach (var gate in gates)
+        {
+            gate.TrySetResult();
+        }
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => noSuchOrganization);
+        Assert.IsAssignableFrom<System.Data.Common.DbException>(await Record.ExceptionAsync(() => constraintViolation));
+        Assert.Equal(2, after.Batches - before.Batches); // the gate's batch, then the twenty-two events together
+        Assert.Equal(21, after.Events - before.Events); // the gate and the twenty that succeeded
+        Assert.Equal(20, await db.CountAsync("conversations"));
+        Assert.Equal(20, await db.CountAsync("processed_inbound"));
+        Assert.Equal(0, await db.CountAsync("conversations", "line_id = 9999"));
+        await AuditRows.AssertChainIntactAsync(db);
+    }
+
+    /// <summary>
+    /// Parks every writer of the database on a gate, one by one, so the events queued next all wait together;
+    /// releasing the first gate lets its writer take them all in one batch while the others stay parked.
+    /// </summary>
+    private static async Task<TaskCompletionSource[]> HoldEveryWriterAsync(TestDatabase db)
+    {
+        var writers = db.IsPostgres ? 4 : 1;
+        var gates = new TaskCompletionSource[writers];
+        for (var i = 0; i < writers; i++)
+        {
+            var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var gate = gates[i] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _ = db.Database.WriteAsync(async (_, _) =>
+            {
+                entered.SetResult();
+                await gate.Task;
+                return true;
+            });
+            await entered.Task;
+        }
+
+        return gates;
+    }
+
+    private static string Contact(int i) => $"+1201555{i:0000}";
+}
