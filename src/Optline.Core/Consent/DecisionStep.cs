@@ -9,7 +9,14 @@ namespace Optline.Core.Consent;
 /// </summary>
 internal sealed class DecisionStep(Conversation conversation, ConsentPolicy policy, ConversationContext context, DateTimeOffset now)
 {
-    private readonly List<Effect> _effects = [];
+    // Runs once per message: outcomes are shared, the effect list is sized once, and each rule changes the
+    // conversation record in one copy.
+    private static readonly MessageOutcome HeldOutcome = new(MessageStatus.Held);
+    private static readonly MessageOutcome QueuedOutcome = new(MessageStatus.Queued);
+    private static readonly MessageOutcome DeliveredOutcome = new(MessageStatus.Delivered);
+
+    /// <summary>An opt-in or opt-out emits up to six effects, plus one per held message.</summary>
+    private readonly List<Effect> _effects = new(6 + conversation.Held.Count);
     private MessageOutcome? _outcome;
     private Classification? _classification;
     private string? _refusal;
@@ -73,19 +80,19 @@ internal sealed class DecisionStep(Conversation conversation, ConsentPolicy poli
     {
         _effects.Add(new Hold(messageId, direction));
         Conversation = Conversation with { Held = [.. Conversation.Held, new HeldMessage(messageId, direction, now)] };
-        _outcome = new MessageOutcome(MessageStatus.Held);
+        _outcome = HeldOutcome;
     }
 
     public void QueueForContact(Guid messageId)
     {
         _effects.Add(new QueueForContact(messageId));
-        _outcome = new MessageOutcome(MessageStatus.Queued);
+        _outcome = QueuedOutcome;
     }
 
     public void Deliver(Guid messageId)
     {
         _effects.Add(new DeliverToLine(messageId));
-        _outcome = new MessageOutcome(MessageStatus.Delivered);
+        _outcome = DeliveredOutcome;
     }
 
     public void Block(Guid messageId, BlockReason reason)
@@ -107,7 +114,9 @@ internal sealed class DecisionStep(Conversation conversation, ConsentPolicy poli
     public void SendToContact(TemplateId id, bool asWhatsAppTemplate = false) =>
         _effects.Add(new SendToContact(Render(id), asWhatsAppTemplate));
 
-    public void Notice(TemplateId id) => _effects.Add(new NoticeToLine(Render(id)));
+    /// <summary>Notices are for the line user: always in the organization's language, whatever the contact wrote in.</summary>
+    public void Notice(TemplateId id) =>
+        _effects.Add(new NoticeToLine(policy.Templates.Render(id, policy.DefaultLanguage, policy.DefaultLanguage, context.TemplateValues)));
 
     /// <summary>First contact on a gated conversation: the request to the contact, the notice to the line, → pending.</summary>
     public void StartRequest(Initiator initiator, string cause)
@@ -115,12 +124,11 @@ internal sealed class DecisionStep(Conversation conversation, ConsentPolicy poli
         var afterOptOut = Conversation.State == ConsentState.OptedOut;
         SendRequest(initiator);
         Notice(initiator == Initiator.Line ? TemplateId.LinePendingNotice : TemplateId.ContactPendingNotice);
-        ChangeState(ConsentState.Pending, cause, initiator == Initiator.Line ? "first_contact_by_line" : "first_contact_by_contact");
-        Conversation = Conversation with
-        {
-            Request = new PendingRequest(initiator, now, now, 1, afterOptOut),
-            OptOut = null,
-        };
+        ChangeState(
+            ConsentState.Pending,
+            cause,
+            initiator == Initiator.Line ? "first_contact_by_line" : "first_contact_by_contact",
+            request: new PendingRequest(initiator, now, now, 1, afterOptOut));
     }
 
     /// <summary>While pending: another request once the cooldown has passed and fewer than the maximum were sent; a stale request starts the count again.</summary>
@@ -156,14 +164,16 @@ internal sealed class DecisionStep(Conversation conversation, ConsentPolicy poli
     {
         SendToContact(initiator == Initiator.Line ? TemplateId.LineOptedInConfirm : TemplateId.ContactOptedInConfirm);
         Notice(initiator == Initiator.Line ? TemplateId.LineOptedInNotice : TemplateId.ContactOptedInNotice);
-        ChangeState(ConsentState.OptedIn, "contact_opted_in", rule);
-        ReleaseHeld();
+        var held = Conversation.Held;
+        ChangeState(ConsentState.OptedIn, "contact_opted_in", rule, held: []);
+        AddReleases(held);
     }
 
     public void ImportOptIn(string how)
     {
-        ChangeState(ConsentState.OptedIn, "consent_imported", how);
-        ReleaseHeld();
+        var held = Conversation.Held;
+        ChangeState(ConsentState.OptedIn, "consent_imported", how, held: []);
+        AddReleases(held);
     }
 
     /// <summary>
@@ -192,8 +202,7 @@ internal sealed class DecisionStep(Conversation conversation, ConsentPolicy poli
         }
 
         Notice(TemplateId.OptOutNotice);
-        ChangeState(ConsentState.OptedOut, cause, how);
-        Conversation = Conversation with { Held = [], Request = null, OptOut = new OptOutRecord(source, how) };
+        ChangeState(ConsentState.OptedOut, cause, how, held: [], optOut: new OptOutRecord(source, how));
         if (propagate)
         {
             _effects.Add(new PropagateOptOut(policy.OptOutScope));
@@ -202,26 +211,40 @@ internal sealed class DecisionStep(Conversation conversation, ConsentPolicy poli
 
     public void ReleaseHeld()
     {
-        foreach (var held in Conversation.Held)
+        if (Conversation.Held.Count > 0)
         {
-            _effects.Add(new Release(held.MessageId, held.Direction));
+            AddReleases(Conversation.Held);
+            Conversation = Conversation with { Held = [] };
         }
+    }
 
-        Conversation = Conversation with { Held = [] };
+    /// <summary>Held messages go on, oldest first.</summary>
+    private void AddReleases(IReadOnlyList<HeldMessage> held)
+    {
+        foreach (var message in held)
+        {
+            _effects.Add(new Release(message.MessageId, message.Direction));
+        }
     }
 
     private void SendRequest(Initiator initiator) =>
         SendToContact(initiator == Initiator.Line ? TemplateId.LineRequest : TemplateId.ContactRequest, asWhatsAppTemplate: WhatsAppWindowClosed);
 
-    private void ChangeState(ConsentState to, string cause, string rule)
+    /// <summary>
+    /// → <paramref name="to"/>, in one copy of the conversation: the request is kept only while pending and the
+    /// opt-out record only while opted out; <paramref name="held"/>, <paramref name="request"/> and
+    /// <paramref name="optOut"/> replace the current ones when given.
+    /// </summary>
+    private void ChangeState(ConsentState to, string cause, string rule, IReadOnlyList<HeldMessage>? held = null, PendingRequest? request = null, OptOutRecord? optOut = null)
     {
         _effects.Add(new ConsentChanged(Conversation.State, to, cause, rule));
         Conversation = Conversation with
         {
             State = to,
             Since = now,
-            Request = to == ConsentState.Pending ? Conversation.Request : null,
-            OptOut = to == ConsentState.OptedOut ? Conversation.OptOut : null,
+            Request = to == ConsentState.Pending ? request ?? Conversation.Request : null,
+            OptOut = to == ConsentState.OptedOut ? optOut ?? Conversation.OptOut : null,
+            Held = held ?? Conversation.Held,
         };
     }
 

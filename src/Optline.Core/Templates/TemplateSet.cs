@@ -28,6 +28,13 @@ public sealed class TemplateSet
 
     public TemplateVersion Find(TemplateId id, string language, string defaultLanguage)
     {
+        if (_custom.Count == 0)
+        {
+            return Seed[(int)id];
+        }
+
+        language = language.ToLowerInvariant();
+        defaultLanguage = defaultLanguage.ToLowerInvariant();
         if (_custom.TryGetValue((id, language), out var exact))
         {
             return exact;

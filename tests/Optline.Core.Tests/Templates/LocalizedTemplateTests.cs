@@ -56,6 +56,31 @@ public class LocalizedTemplateTests
     }
 
     [Fact]
+    public void Notices_stay_in_the_organization_language_when_the_contact_answers_in_another()
+    {
+        var policy = WithTemplates(
+            Custom(TemplateId.LineOptedInConfirm, "es", 4, SpanishConfirm),
+            Custom(TemplateId.LineOptedInNotice, "es", 4, "[Mensaje automático]: Su contacto aceptó."));
+        var scenario = Scenario.PendingByLine(policy: policy);
+
+        var yes = scenario.ContactSends("SI");
+
+        Assert.Equal([SpanishConfirm], yes.ToContact);
+        Assert.Equal([SeedTexts.LineOptedInNotice], yes.ToLine);
+    }
+
+    [Fact]
+    public void A_default_language_in_capitals_finds_the_lower_case_custom_text()
+    {
+        var policy = WithTemplates(Custom(TemplateId.LineOptedInConfirm, "es", 4, SpanishConfirm)) with { DefaultLanguage = "ES" };
+        var scenario = Scenario.PendingByLine(policy: policy);
+
+        var yes = scenario.ContactSends("YES");
+
+        Assert.Equal([SpanishConfirm], yes.ToContact);
+    }
+
+    [Fact]
     public void Help_in_spanish_renders_every_variable()
     {
         var scenario = new Scenario(policy: WithTemplates(Custom(TemplateId.Help, "es", 2, SpanishHelp)));
