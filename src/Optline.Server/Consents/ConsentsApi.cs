@@ -131,6 +131,7 @@ public static class ConsentsApi
             channel = channel.Name(),
             state = (row?.State.State ?? ConsentState.None).Name(),
             since = row?.State.Since,
+            source = row?.State.OptOut?.Source.Name(),
             history = history.Select(h => new { at = h.At, @event = h.Event, source = h.Source, text = h.Text }),
             next = Paging.Next(history, paging.Limit, h => h.Seq),
         });

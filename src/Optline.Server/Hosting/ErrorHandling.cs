@@ -13,6 +13,7 @@ public sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IExce
         {
             StorageUnavailableException => Problems.Unavailable(),
             BadHttpRequestException { StatusCode: 413 } => Problems.Of(413, "body-too-large", "The request body is too large.", "Bodies are limited to 64 KB."),
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException json } => Problems.Of(400, "malformed-json", "The body is not valid JSON.", json.Message),
             BadHttpRequestException bad => Problems.Of(bad.StatusCode, "bad-request", "The request could not be read.", bad.Message),
             _ => null,
         };
@@ -24,6 +25,31 @@ public sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IExce
 
         await result.ExecuteAsync(http);
         return true;
+    }
+
+    /// <summary>
+    /// Gives the bare status answers ASP.NET Core writes itself (a body over the limit refused by Kestrel before any
+    /// endpoint runs, an unknown path, a wrong method) Optline's stable problem types too.
+    /// </summary>
+    public static void StableType(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Type?.StartsWith(Problems.TypePrefix, StringComparison.Ordinal) == true)
+        {
+            return;
+        }
+
+        (problem.Type, problem.Title, problem.Detail) = problem.Status switch
+        {
+            413 => (Problems.TypePrefix + "body-too-large", "The request body is too large.", "Bodies are limited to 64 KB."),
+            404 => (Problems.TypePrefix + "not-found", "Not found.", problem.Detail ?? "Nothing is at this address."),
+            405 => (Problems.TypePrefix + "method-not-allowed", "Method not allowed.", problem.Detail),
+            415 => (Problems.TypePrefix + "unsupported-media-type", "Unsupported media type.", problem.Detail ?? "Send JSON (application/json)."),
+            401 => (Problems.TypePrefix + "unauthorized", problem.Title, problem.Detail),
+            403 => (Problems.TypePrefix + "forbidden", problem.Title, problem.Detail),
+            400 => (Problems.TypePrefix + "bad-request", problem.Title, problem.Detail),
+            var status => (Problems.TypePrefix + "http-" + status?.ToString(System.Globalization.CultureInfo.InvariantCulture), problem.Title, problem.Detail),
+        };
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Unhandled error on {Path}")]

@@ -32,6 +32,9 @@ public static class OptlineServices
             throw new OptionsValidationException("Optline", typeof(DatabaseOptions), problems!);
         }
 
+        // A body that cannot be read (malformed JSON, over 64 KB) reaches ErrorHandling, which answers with Optline's problem types.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails = ErrorHandling.StableType);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(database);
         services.AddSingleton(outbox);

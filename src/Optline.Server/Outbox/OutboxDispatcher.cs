@@ -28,8 +28,9 @@ public sealed partial class OutboxDispatcher(
             {
                 claimed = await outbox.ClaimDueAsync(options.Value.BatchSize, stoppingToken);
             }
-            catch (StorageUnavailableException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // The database is down or a claim failed: nothing was sent; try again shortly.
                 LogStorageUnavailable(logger, ex);
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
                 continue;
@@ -56,6 +57,19 @@ public sealed partial class OutboxDispatcher(
 
     private async ValueTask SendAsync(ClaimedSend send, CancellationToken ct)
     {
+        try
+        {
+            await SendOneAsync(send, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The claim times out and the message is tried again: at least once, never lost.
+            LogStorageUnavailable(logger, ex);
+        }
+    }
+
+    private async Task SendOneAsync(ClaimedSend send, CancellationToken ct)
+    {
         var template = send.AsWhatsAppTemplate
             ? new WhatsAppTemplateMessage(whatsApp.Value.OptInTemplateName, whatsApp.Value.OptInTemplateLanguage, [send.LineDisplayName])
             : null;
@@ -66,6 +80,12 @@ public sealed partial class OutboxDispatcher(
         SendResult result;
         try
         {
+            if (await outbox.RecheckAsync(send, ct) is { } refusal)
+            {
+                await outbox.CancelAsync(send, refusal, ct);
+                return;
+            }
+
             result = await channels.For(send.Channel).SendAsync(message, ct);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
@@ -92,12 +112,11 @@ public sealed partial class OutboxDispatcher(
         }
         catch (StorageUnavailableException ex)
         {
-            // The claim times out and the message is tried again: at least once, never lost.
             LogStorageUnavailable(logger, ex);
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "The outbox could not reach the database; retrying")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "The outbox could not complete a step; it retries and nothing is lost")]
     private static partial void LogStorageUnavailable(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Outbox row {OutboxId} attempt {Attempt} failed ({Outcome}); dead-lettered: {Dead}")]

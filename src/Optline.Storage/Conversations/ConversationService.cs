@@ -65,6 +65,9 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
 
     internal async Task<EventOutcome> ProcessAsync(WriteContext context, Line line, string contact, Channel channel, ConsentEvent @event, Trigger? trigger, AuditEntry cause, CancellationToken ct)
     {
+        // Lock order on PostgreSQL: the organization's chain head first, then conversations. Every writer of an
+        // organization takes the head, so they never hold conversations in opposite orders.
+        var audit = await AuditChain.OpenAsync(context, line.OrganizationId, ct);
         var policy = await organizations.PolicyAsync(context.Connection, context.Transaction, line.OrganizationId, ct);
         var row = await ConversationRows.LoadForUpdateAsync(context, line.OrganizationId, line.Id, contact, channel, ct);
         var decision = ConsentEngine.Decide(row.State, @event, policy, await ContextAsync(line, contact, channel, ct));
@@ -76,7 +79,6 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
                 reason: decision.Outcome?.Reason?.Name(), providerMessageId: t.ProviderMessageId);
         }
 
-        var audit = await AuditChain.OpenAsync(context, line.OrganizationId, ct);
         await audit.AppendAsync(Describe(cause, line, row, trigger, decision.Classification), ct);
         if (decision.Refusal is null)
         {

@@ -14,6 +14,7 @@ namespace Optline.Storage.Database;
 public sealed partial class EventWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
+    private const int MaxTransientRetries = 5;
 
     private readonly Channel<IWork> _queue = Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Dialect _dialect;
@@ -113,6 +114,17 @@ public sealed partial class EventWriter : IAsyncDisposable
                 await transaction.ReleaseAsync("event");
                 done.Add(item);
             }
+            catch (DbException ex) when (ex.IsTransient && item.Attempts < MaxTransientRetries)
+            {
+                // A deadlock or serialization failure (PostgreSQL): undo this event only and run it again in the next batch.
+                await transaction.RollbackAsync("event");
+                await transaction.ReleaseAsync("event");
+                item.Attempts++;
+                if (!_queue.Writer.TryWrite(item))
+                {
+                    item.Fail(ex);
+                }
+            }
             catch (Exception ex) when (ex is not StorageUnavailableException)
             {
                 await transaction.RollbackAsync("event");
@@ -143,6 +155,8 @@ public sealed partial class EventWriter : IAsyncDisposable
 
     private interface IWork
     {
+        int Attempts { get; set; }
+
         Task RunAsync(WriteContext context);
 
         void Complete();
@@ -154,6 +168,8 @@ public sealed partial class EventWriter : IAsyncDisposable
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;
+
+        public int Attempts { get; set; }
 
         public Task<T> Task => _completion.Task;
 

@@ -15,16 +15,13 @@ public static class SendRequirement
 
     public const string OptedIn = "opted_in";
 
-    public const string OptedOut = "opted_out";
-
-    /// <summary>HELP replies go whatever the state.</summary>
+    /// <summary>HELP replies and opt-out confirmations go whatever the state: a contact who said STOP is always told it worked.</summary>
     public const string Any = "any";
 
     public static string For(TemplateId template) => template switch
     {
         TemplateId.LineRequest or TemplateId.ContactRequest => Pending,
         TemplateId.LineOptedInConfirm or TemplateId.ContactOptedInConfirm => OptedIn,
-        TemplateId.OptOutConfirm => OptedOut,
         _ => Any,
     };
 }

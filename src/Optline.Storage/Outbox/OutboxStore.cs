@@ -66,6 +66,42 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
             return claimed;
         }, cancellationToken);
 
+    /// <summary>
+    /// The last consent re-check, right before the carrier call (a read, outside the writer): null when the message
+    /// may still leave, else why not. Keeps the gap between a STOP's commit and a send already claimed to a read.
+    /// </summary>
+    public Task<string?> RecheckAsync(ClaimedSend send, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.Command(
+                "SELECT o.requires, c.state, c.request_after_opt_out, c.last_inbound_at FROM outbox o JOIN conversations c ON c.id = o.conversation_id WHERE o.id = @id")
+                .With("@id", send.OutboxId);
+            string requires;
+            ConsentState state;
+            bool afterOptOut;
+            DateTimeOffset? lastInbound;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    return "cancelled";
+                }
+
+                (requires, state, afterOptOut, lastInbound) = (reader.GetString(0), (ConsentState)reader.GetInt64(1), reader.GetNullableInt64(2) == 1,
+                    DbExtensions.FromUnixMs(reader.GetNullableInt64(3)));
+            }
+
+            var policy = await organizations.PolicyAsync(connection, null, send.OrganizationId, cancellationToken);
+            return ConsentRecheck.Refusal(requires, state, afterOptOut, policy, send.Channel, lastInbound, send.AsWhatsAppTemplate, database.Time.GetUtcNow());
+        }, cancellationToken);
+
+    public Task CancelAsync(ClaimedSend send, string reason, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (context, ct) =>
+        {
+            await FinishAsync(context, send, MessageStatuses.Cancelled, reason, "send_cancelled_at_recheck", null, ct);
+            return true;
+        }, cancellationToken);
+
     public Task MarkSentAsync(ClaimedSend send, string? providerMessageId, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (context, ct) =>
         {
@@ -254,7 +290,6 @@ public static class ConsentRecheck
                 || (!policy.IsGated(channel) && state != ConsentState.OptedOut && !(state == ConsentState.Pending && afterOptOut)),
             SendRequirement.Pending => state == ConsentState.Pending,
             SendRequirement.OptedIn => state == ConsentState.OptedIn,
-            SendRequirement.OptedOut => state == ConsentState.OptedOut,
             _ => true,
         };
         if (!allowed)

@@ -30,7 +30,7 @@ public sealed record Conversation(string Line, string Contact, string Channel, C
 
 public sealed record ConsentHistoryEntry(DateTimeOffset At, string Event, string? Source, string? Text);
 
-public sealed record ConsentRecord(string Line, string Contact, string Channel, string State, DateTimeOffset? Since, IReadOnlyList<ConsentHistoryEntry> History);
+public sealed record ConsentRecord(string Line, string Contact, string Channel, string State, DateTimeOffset? Since, string? Source, IReadOnlyList<ConsentHistoryEntry> History);
 
 public sealed record LineCreated(long Id, string Number, string DisplayName, string? ApiKey);
 

@@ -10,13 +10,7 @@ public sealed class CarrierWebhooks(HttpClient http, string publicBaseUrl)
     public async Task<HttpResponseMessage> TwilioInboundAsync(
         string from, string to, string body, string? messageSid = null, Signing signing = Signing.Valid, IReadOnlyDictionary<string, string>? extra = null)
     {
-        var sid = messageSid ?? NewTwilioSid();
-        var form = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["MessageSid"] = sid, ["SmsMessageSid"] = sid, ["SmsSid"] = sid, ["AccountSid"] = OptlineTestServer.TwilioAccountSid,
-            ["From"] = from, ["To"] = to, ["Body"] = body, ["NumMedia"] = "0", ["NumSegments"] = "1",
-            ["SmsStatus"] = "received", ["ApiVersion"] = "2010-04-01", ["FromCountry"] = "US", ["ToCountry"] = "US",
-        };
+        var form = TwilioInboundForm(from, to, body, messageSid);
         foreach (var (name, value) in extra ?? new Dictionary<string, string>())
         {
             form[name] = value;
@@ -40,22 +34,37 @@ public sealed class CarrierWebhooks(HttpClient http, string publicBaseUrl)
         return PostTwilioAsync("/webhooks/twilio/status", form, signing);
     }
 
-    public async Task<HttpResponseMessage> PostTwilioAsync(string path, IReadOnlyDictionary<string, string> form, Signing signing, string? signedPath = null)
+    public Task<HttpResponseMessage> PostTwilioAsync(string path, IReadOnlyDictionary<string, string> form, Signing signing) => signing switch
+    {
+        Signing.Valid => PostTwilioAsync(path, form, WebhookSigning.Twilio(OptlineTestServer.TwilioAuthToken, publicBaseUrl + path, form)),
+        Signing.WrongSecret => PostTwilioAsync(path, form, WebhookSigning.Twilio("not-the-auth-token", publicBaseUrl + path, form)),
+        _ => PostTwilioAsync(path, form, (string?)null),
+    };
+
+    public async Task<HttpResponseMessage> PostTwilioAsync(string path, IReadOnlyDictionary<string, string> form, string? signatureHeader)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new FormUrlEncodedContent(form) };
-        var url = publicBaseUrl + (signedPath ?? path);
-        switch (signing)
+        if (signatureHeader is not null)
         {
-            case Signing.Valid:
-                request.Headers.Add("X-Twilio-Signature", WebhookSigning.Twilio(OptlineTestServer.TwilioAuthToken, url, form));
-                break;
-            case Signing.WrongSecret:
-                request.Headers.Add("X-Twilio-Signature", WebhookSigning.Twilio("not-the-auth-token", url, form));
-                break;
+            request.Headers.Add("X-Twilio-Signature", signatureHeader);
         }
 
         return await http.SendAsync(request);
     }
+
+    /// <summary>The form of an inbound SMS as Twilio posts it.</summary>
+    public static Dictionary<string, string> TwilioInboundForm(string from, string to, string body, string? messageSid = null)
+    {
+        var sid = messageSid ?? NewTwilioSid();
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["MessageSid"] = sid, ["SmsMessageSid"] = sid, ["SmsSid"] = sid, ["AccountSid"] = OptlineTestServer.TwilioAccountSid,
+            ["From"] = from, ["To"] = to, ["Body"] = body, ["NumMedia"] = "0", ["NumSegments"] = "1",
+            ["SmsStatus"] = "received", ["ApiVersion"] = "2010-04-01", ["FromCountry"] = "US", ["ToCountry"] = "US",
+        };
+    }
+
+    public string PublicUrl(string path) => publicBaseUrl + path;
 
     public Task<HttpResponseMessage> WhatsAppInboundAsync(string from, string line, string body, string? wamid = null, Signing signing = Signing.Valid) =>
         PostWhatsAppAsync(WhatsAppTextPayload(from, line, body, wamid ?? NewWamid()), signing);
@@ -114,7 +123,7 @@ public sealed class CarrierWebhooks(HttpClient http, string publicBaseUrl)
                                     {
                                         from = from.TrimStart('+'),
                                         id = wamid,
-                                        timestamp = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+                                        timestamp = UnixNow(),
                                         type = "text",
                                         text = new { body },
                                     },
@@ -127,6 +136,39 @@ public sealed class CarrierWebhooks(HttpClient http, string publicBaseUrl)
         };
         return Encoding.UTF8.GetBytes(JsonSerializer.Serialize(payload));
     }
+
+    /// <summary>A Cloud API "messages" webhook reporting one outbound message's status.</summary>
+    public static byte[] WhatsAppStatusPayload(string line, string wamid, string status, string recipient) =>
+        Change("messages", new
+        {
+            messaging_product = "whatsapp",
+            metadata = new { display_phone_number = line.TrimStart('+'), phone_number_id = OptlineTestServer.WhatsAppPhoneNumberId },
+            statuses = new[]
+            {
+                new { id = wamid, status, timestamp = UnixNow(), recipient_id = recipient.TrimStart('+') },
+            },
+        });
+
+    /// <summary>A Cloud API "user_preferences" webhook: the contact stopped marketing messages in WhatsApp itself.</summary>
+    public static byte[] WhatsAppStopPreferencePayload(string line, string contact) =>
+        Change("user_preferences", new
+        {
+            messaging_product = "whatsapp",
+            metadata = new { display_phone_number = line.TrimStart('+'), phone_number_id = OptlineTestServer.WhatsAppPhoneNumberId },
+            contacts = new[] { new { wa_id = contact.TrimStart('+'), profile = new { name = "Jordan" } } },
+            user_preferences = new[]
+            {
+                new { wa_id = contact.TrimStart('+'), detail = "User requested to stop marketing messages", category = "marketing_messages", value = "stop", timestamp = UnixNow() },
+            },
+        });
+
+    private static byte[] Change(string field, object value) => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        @object = "whatsapp_business_account",
+        entry = new[] { new { id = "102290129340398", changes = new[] { new { field, value } } } },
+    });
+
+    private static string UnixNow() => TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
     public static string NewTwilioSid() => "SM" + Guid.NewGuid().ToString("N");
 

@@ -28,6 +28,10 @@ public sealed record SentMessage(string Channel, string To, string? From, string
 {
     public bool IsWhatsAppTemplate => Channel == "whatsapp" && Type == "template";
 
+    /// <summary>The form Twilio's SDK posted.</summary>
+    public IReadOnlyDictionary<string, string> Form() =>
+        QueryHelpers.ParseQuery(RawBody).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+
     /// <summary>A WhatsApp template's name and its body parameters.</summary>
     public (string Name, IReadOnlyList<string> Parameters) Template()
     {

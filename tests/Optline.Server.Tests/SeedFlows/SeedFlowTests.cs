@@ -112,7 +112,8 @@ public abstract class SeedFlowTests(OptlineTestServer server)
         var contact = server.NewContactNumber();
         await OptInAsync(line, contact);
         await ContactWritesAsync(contact, line, "STOP");
-        var afterStop = (await SettledAsync(line, contact), server.Carrier.To(contact).Count);
+        var stopped = await SettledAsync(line, contact);
+        var received = server.Carrier.To(contact).Count;
 
         var blocked = await line.Client.SendAsync(line.Number, contact, "Are you sure?", Channel);
         await ContactWritesAsync(contact, line, "STOP");
@@ -121,9 +122,9 @@ public abstract class SeedFlowTests(OptlineTestServer server)
         Assert.Equal("opted_out", blocked.Reason);
         Assert.Equal("opted_out", blocked.Consent.State);
         var conversation = await SettledAsync(line, contact);
-        Assert.Equal(afterStop.Item2, server.Carrier.To(contact).Count);
+        Assert.Equal(received, server.Carrier.To(contact).Count);
         Assert.Equal("blocked", conversation.Message("Are you sure?").Status);
-        Assert.Equal(afterStop.Item1.Notices.Count(n => n == SeedTexts.OptOutNotice) + 1, conversation.Notices.Count(n => n == SeedTexts.OptOutNotice));
+        Assert.Equal(stopped.Notices.Count(n => n == SeedTexts.OptOutNotice) + 1, conversation.Notices.Count(n => n == SeedTexts.OptOutNotice));
     }
 
     [Fact]
@@ -152,6 +153,21 @@ public abstract class SeedFlowTests(OptlineTestServer server)
         Assert.Equal(SeedTexts.ContactOptedInNotice, optedIn.Notices[^1]);
         Assert.Contains("Hello again, I changed my mind", optedIn.DeliveredInbound);
         Assert.Equal("opted_in", optedIn.Consent.State);
+    }
+
+    [Fact]
+    public async Task A_stop_followed_at_once_by_a_new_message_is_still_confirmed_before_the_new_request()
+    {
+        var line = await server.NewLineAsync("Alex Morgan");
+        var contact = server.NewContactNumber();
+        await OptInAsync(line, contact);
+        var before = server.Carrier.To(contact).Count;
+
+        await ContactWritesAsync(contact, line, "STOP");
+        await ContactWritesAsync(contact, line, "Actually, one more question");
+
+        await SettledAsync(line, contact);
+        Assert.Equal([SeedTexts.OptOutConfirm, SeedTexts.ContactRequestFor(line.DisplayName)], server.Carrier.BodiesTo(contact).Skip(before));
     }
 
     [Fact]
