@@ -7,6 +7,7 @@ using Optline.Server.Messages;
 using Optline.Server.Reviews;
 using Optline.Server.Settings;
 using Optline.Server.Simulator;
+using Optline.Server.Web;
 using Optline.Server.Webhooks.Twilio;
 using Optline.Server.Webhooks.WhatsApp;
 using Scalar.AspNetCore;
@@ -26,37 +27,22 @@ public static class OptlineApp
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ErrorHandling>();
         builder.Services.AddOpenApi();
+        builder.Services.AddOptlineWeb(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseOptlineWeb();
 
         app.MapOpenApi();
         app.MapScalarApiReference("/api/reference");
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).WithTags("Health");
-        app.MapGet("/", () => Results.Content(HomePage.Html, "text/html")).ExcludeFromDescription();
 
         var api = app.MapGroup("/api/v1").RequireApiKey();
         api.MapLines().MapSettings().MapMessages().MapConversations().MapConsents().MapReviews().MapAudit();
 
         app.MapTwilioWebhooks().MapWhatsAppWebhooks().MapSimulator();
+        app.MapOptlineWeb();
         return app;
     }
-}
-
-internal static class HomePage
-{
-    public const string Html = """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Optline</title></head>
-        <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">
-        <h1>Optline</h1>
-        <p>Consent-gated business messaging over SMS and WhatsApp.</p>
-        <ul>
-          <li><a href="/api/reference">API reference</a> (<a href="/openapi/v1.json">OpenAPI document</a>)</li>
-          <li><a href="/health">Health</a></li>
-        </ul>
-        </body></html>
-        """;
 }

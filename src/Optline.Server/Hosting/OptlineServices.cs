@@ -5,6 +5,7 @@ using Optline.Server.Api;
 using Optline.Server.Audit;
 using Optline.Storage.Audit;
 using Optline.Server.Outbox;
+using Optline.Server.Reviews;
 using Optline.Server.Settings;
 using Optline.Server.Webhooks;
 using Optline.Storage.Conversations;
@@ -58,6 +59,7 @@ public static class OptlineServices
         services.AddSingleton<AuditRetention>();
         services.AddSingleton<RegistryQueries>();
         services.AddSingleton<ProofBuilder>();
+        services.AddSingleton<ReviewDecisions>();
 
         services.AddHttpClient(nameof(TwilioSender), c => c.Timeout = TimeSpan.FromSeconds(15));
         services.AddHttpClient(nameof(WhatsAppSender), c => c.Timeout = TimeSpan.FromSeconds(15));

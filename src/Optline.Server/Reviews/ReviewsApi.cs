@@ -1,8 +1,6 @@
 using Optline.Core.Consent;
 using Optline.Server.Api;
-using Optline.Storage.Audit;
 using Optline.Storage.Conversations;
-using Optline.Storage.Organizations;
 
 namespace Optline.Server.Reviews;
 
@@ -36,32 +34,19 @@ public static class ReviewsApi
         });
     }
 
-    private static async Task<IResult> DecideAsync(long id, ReviewDecisionRequest? request, HttpContext http, ConversationQueries queries,
-        ConversationService conversations, OrganizationStore organizations, CancellationToken ct)
+    private static async Task<IResult> DecideAsync(long id, ReviewDecisionRequest? request, HttpContext http, ReviewDecisions decisions, CancellationToken ct)
     {
-        var principal = http.Principal();
         if (request?.Decision is not ("opt_out" or "not_opt_out"))
         {
             return Problems.Validation("decision must be 'opt_out' or 'not_opt_out'.", "decision");
         }
 
-        var review = await queries.ReviewAsync(principal.OrganizationId, id, ct);
-        if (review is null || (principal.LineId is { } own && own != review.LineId))
+        var (result, _, outcome) = await decisions.DecideAsync(http.Principal(), id, request.Decision == "opt_out", ct);
+        return result switch
         {
-            return Problems.NotFound("review", $"No review {id} for this key.");
-        }
-
-        if (!await queries.DecideReviewAsync(id, request.Decision, principal.IsAdmin ? "admin" : "line", ct))
-        {
-            return Problems.Conflict("review-already-decided", $"Review {id} was already decided.");
-        }
-
-        var line = (await organizations.FindLineByIdAsync(review.LineId, ct))!;
-        VocabularyNames.TryParseChannel(review.Channel, out var channel);
-        var cause = new AuditEntry("review_decided") { Text = review.Body, Rule = review.Rule, Detail = request.Decision, MessageId = review.MessageId.ToString() };
-        var outcome = request.Decision == "opt_out"
-            ? await conversations.ApplyAsync(line, review.Contact, channel, at => new ReviewedAsOptOut(review.MessageId, at), cause, ct)
-            : await conversations.ApplyAsync(line, review.Contact, channel, at => new TimePassed(at), cause, ct);
-        return TypedResults.Ok(new { id, decision = request.Decision, consent = new { state = outcome.State.Name(), since = outcome.Since } });
+            ReviewDecisionResult.NotFound => Problems.NotFound("review", $"No review {id} for this key."),
+            ReviewDecisionResult.AlreadyDecided => Problems.Conflict("review-already-decided", $"Review {id} was already decided."),
+            _ => TypedResults.Ok(new { id, decision = request.Decision, consent = new { state = outcome!.State.Name(), since = outcome.Since } }),
+        };
     }
 }

@@ -105,7 +105,7 @@ public static class SettingsPatch
             SmsOptInRequired = patch["smsOptInRequired"]?.GetValue<bool>() ?? s.SmsOptInRequired,
             OptOutScope = patch["optOutScope"]?.GetValue<string>() ?? s.OptOutScope,
             RequestCooldownSeconds = patch["requestCooldownSeconds"]?.GetValue<long>() ?? s.RequestCooldownSeconds,
-            MaxRequests = patch["maxRequests"]?.GetValue<int>() ?? s.MaxRequests,
+            MaxRequests = patch["maxRequests"] is { } maxRequests ? (int)maxRequests.GetValue<long>() : s.MaxRequests,
             RequestValiditySeconds = patch["requestValiditySeconds"]?.GetValue<long>() ?? s.RequestValiditySeconds,
             HeldMessageTtlSeconds = patch["heldMessageTtlSeconds"]?.GetValue<long>() ?? s.HeldMessageTtlSeconds,
             DefaultLanguage = patch["defaultLanguage"]?.GetValue<string>().ToLowerInvariant() ?? s.DefaultLanguage,

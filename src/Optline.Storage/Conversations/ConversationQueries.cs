@@ -126,14 +126,6 @@ public sealed class ConversationQueries(OptlineDatabase database)
             return items;
         }, ct);
 
-    public Task<bool> DecideReviewAsync(long reviewId, string decision, string actor, CancellationToken ct = default) =>
-        database.WriteAsync(async (context, token) =>
-        {
-            await using var command = context.Command("UPDATE reviews SET decision = @decision, decided_at = @now, decided_by = @actor WHERE id = @id AND decision IS NULL")
-                .With("@id", reviewId).With("@decision", decision).With("@now", context.Now.ToUnixMs()).With("@actor", actor);
-            return await command.ExecuteNonQueryAsync(token) == 1;
-        }, ct);
-
     private ReviewItem ReadReview(DbDataReader reader) =>
         new(reader.GetInt64(0), database.Dialect.ReadUuid(reader, 1), reader.GetString(2), reader.GetString(3), ((Channel)reader.GetInt64(4)).Name(),
             reader.GetString(5), reader.GetString(6), DbExtensions.FromUnixMs(reader.GetInt64(7)), reader.GetNullableString(8), reader.GetInt64(9));

@@ -63,6 +63,24 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
     public Task<EventOutcome> ApplyAsync(Line line, string contact, Channel channel, Func<DateTimeOffset, ConsentEvent> @event, AuditEntry cause, CancellationToken cancellationToken = default) =>
         database.WriteAsync((context, ct) => ProcessAsync(context, line, contact, channel, @event(context.Now), null, cause, ct), cancellationToken);
 
+    /// <summary>
+    /// A person's judgement of a flagged message, in one transaction with what it decides: an opt-out, or nothing but
+    /// the record. Null when the review was already decided.
+    /// </summary>
+    public Task<EventOutcome?> DecideReviewAsync(Line line, string contact, Channel channel, long reviewId, Guid messageId, bool optOut, string actor, AuditEntry cause, CancellationToken cancellationToken = default) =>
+        database.WriteAsync<EventOutcome?>(async (context, ct) =>
+        {
+            await using var decide = context.Command("UPDATE reviews SET decision = @decision, decided_at = @now, decided_by = @actor WHERE id = @id AND decision IS NULL")
+                .With("@id", reviewId).With("@decision", optOut ? "opt_out" : "not_opt_out").With("@now", context.Now.ToUnixMs()).With("@actor", actor);
+            if (await decide.ExecuteNonQueryAsync(ct) == 0)
+            {
+                return null;
+            }
+
+            ConsentEvent @event = optOut ? new ReviewedAsOptOut(messageId, context.Now) : new TimePassed(context.Now);
+            return await ProcessAsync(context, line, contact, channel, @event, null, cause, ct);
+        }, cancellationToken);
+
     internal async Task<EventOutcome> ProcessAsync(WriteContext context, Line line, string contact, Channel channel, ConsentEvent @event, Trigger? trigger, AuditEntry cause, CancellationToken ct)
     {
         // Lock order on PostgreSQL: the organization's chain head first, then conversations. Every writer of an
