@@ -20,10 +20,13 @@ public static class AuditExport
 
     private const int FlushEvery = 256;
 
+    /// <summary>Readable JSON (a '+' stays a '+'); still valid JSON, and the hashes cover the values, not these bytes.</summary>
+    private static readonly JsonWriterOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task<long> WriteJsonLinesAsync(IAsyncEnumerable<AuditRecord> records, Stream output, long organizationId, bool wholeChain, AuditCheckpoint? checkpoint, CancellationToken ct)
     {
         var buffer = new MemoryStream();
-        using (var header = new Utf8JsonWriter(buffer))
+        using (var header = new Utf8JsonWriter(buffer, Readable))
         {
             header.WriteStartObject();
             header.WriteNumber("optlineAuditExport", 1);
@@ -46,7 +49,7 @@ public static class AuditExport
         long count = 0;
         await foreach (var record in records.WithCancellation(ct))
         {
-            using (var json = new Utf8JsonWriter(buffer))
+            using (var json = new Utf8JsonWriter(buffer, Readable))
             {
                 json.WriteStartObject();
                 var values = Values(record);
