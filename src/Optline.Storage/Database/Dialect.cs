@@ -63,9 +63,12 @@ public sealed class SqliteDialect(string connectionString) : Dialect
     }
 }
 
-public sealed class PostgresDialect(string connectionString) : Dialect
+public sealed class PostgresDialect(string connectionString) : Dialect, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+
+    /// <summary>Closes the pooled connections; without it a closed database object keeps its idle server connections open.</summary>
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     public override bool IsPostgres => true;
 

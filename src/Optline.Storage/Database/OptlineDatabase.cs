@@ -40,7 +40,14 @@ public sealed class OptlineDatabase : IAsyncDisposable
         return await read(connection);
     }
 
-    public ValueTask DisposeAsync() => Writer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Writer.DisposeAsync();
+        if (Dialect is IAsyncDisposable dialect)
+        {
+            await dialect.DisposeAsync();
+        }
+    }
 
     private static SqliteDialect CreateSqlite(string connectionString)
     {

@@ -46,8 +46,8 @@ CREATE TABLE api_keys (
 -- bumped on every change.
 CREATE TABLE conversations (
     id {id},
-    organization_id {bigint} NOT NULL,
-    line_id {bigint} NOT NULL,
+    organization_id {bigint} NOT NULL REFERENCES organizations(id),
+    line_id {bigint} NOT NULL REFERENCES lines(id),
     contact TEXT NOT NULL,
     channel {bigint} NOT NULL,
     state {bigint} NOT NULL,
@@ -69,7 +69,7 @@ CREATE INDEX conversations_by_contact ON conversations (organization_id, contact
 CREATE TABLE messages (
     seq {id},
     id {uuid} NOT NULL UNIQUE,
-    conversation_id {bigint} NOT NULL,
+    conversation_id {bigint} NOT NULL REFERENCES conversations(id),
     kind {bigint} NOT NULL,
     direction {bigint} NULL,
     body TEXT NOT NULL,
@@ -89,9 +89,9 @@ CREATE INDEX messages_by_provider_id ON messages (provider_message_id);
 -- Messages waiting to leave, each due at its sending number's next slot.
 CREATE TABLE outbox (
     id {id},
-    message_id {uuid} NOT NULL UNIQUE,
+    message_id {uuid} NOT NULL UNIQUE REFERENCES messages(id),
     organization_id {bigint} NOT NULL,
-    conversation_id {bigint} NOT NULL,
+    conversation_id {bigint} NOT NULL REFERENCES conversations(id),
     requires TEXT NOT NULL,
     due_at {bigint} NOT NULL,
     attempts {bigint} NOT NULL,
@@ -130,8 +130,8 @@ CREATE TABLE organization_opt_outs (
 CREATE TABLE reviews (
     id {id},
     organization_id {bigint} NOT NULL,
-    conversation_id {bigint} NOT NULL,
-    message_id {uuid} NOT NULL,
+    conversation_id {bigint} NOT NULL REFERENCES conversations(id),
+    message_id {uuid} NOT NULL REFERENCES messages(id),
     rule TEXT NOT NULL,
     created_at {bigint} NOT NULL,
     decision TEXT NULL,

@@ -50,23 +50,21 @@ internal static class OutboxRows
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Cancels every queued, unsent message of a conversation; returns their ids.</summary>
+    /// <summary>
+    /// Cancels every queued, unsent message of a conversation; returns their ids. A message claimed by a dispatcher is in
+    /// flight and left alone: its consent re-check, or the carrier's answer, decides it and records what really happened
+    /// (cancelling it here would record "cancelled" for a message the carrier then accepts, and free its row id for reuse).
+    /// </summary>
     public static async Task<IReadOnlyList<Guid>> CancelQueuedAsync(WriteContext context, long conversationId, CancellationToken cancellationToken)
     {
         var ids = new List<Guid>();
-        await using (var select = context.Command("SELECT message_id FROM outbox WHERE conversation_id = @conversation AND dead = 0").With("@conversation", conversationId))
-        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        await using var delete = context.Command(
+            "DELETE FROM outbox WHERE conversation_id = @conversation AND dead = 0 AND (claimed_until IS NULL OR claimed_until < @now) RETURNING message_id")
+            .With("@conversation", conversationId).With("@now", context.Now.ToUnixMs());
+        await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                ids.Add(context.Dialect.ReadUuid(reader, 0));
-            }
-        }
-
-        if (ids.Count > 0)
-        {
-            await using var delete = context.Command("DELETE FROM outbox WHERE conversation_id = @conversation AND dead = 0").With("@conversation", conversationId);
-            await delete.ExecuteNonQueryAsync(cancellationToken);
+            ids.Add(context.Dialect.ReadUuid(reader, 0));
         }
 
         return ids;

@@ -53,6 +53,14 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
                 var refusal = ConsentRecheck.Refusal(requires, state, afterOptOut, policy, send.Channel, lastInbound, send.AsWhatsAppTemplate, context.Now);
                 if (refusal is not null)
                 {
+                    // Cancelling appends to the organization's chain. Waiting for its head while holding the rows just locked
+                    // would deadlock with an event that holds the head and cancels those rows (a STOP on another node); leave
+                    // the row to that event, or to the next claim.
+                    if (!await TryLockChainAsync(context, send.OrganizationId, ct))
+                    {
+                        continue;
+                    }
+
                     await FinishAsync(context, send, MessageStatuses.Cancelled, refusal, "send_cancelled_at_recheck", null, ct);
                     continue;
                 }
@@ -113,6 +121,7 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
     public Task<bool> MarkFailedAsync(ClaimedSend send, string error, bool permanent, TimeSpan? retryAfter, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (context, ct) =>
         {
+            var audit = await AuditChain.OpenAsync(context, send.OrganizationId, ct); // the chain head first, as every write takes it
             if (permanent || send.Attempt >= options.MaxAttempts)
             {
                 await using (var dead = context.Command("UPDATE outbox SET dead = 1, claimed_until = NULL, last_error = @error WHERE id = @id")
@@ -122,7 +131,7 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
                 }
 
                 await MessageRows.SetStatusAsync(context, send.MessageId, MessageStatuses.Failed, ct, error);
-                await AuditAsync(context, send, "send_failed", null, $"attempt {send.Attempt}: {error}", ct);
+                await AuditAsync(audit, send, "send_failed", null, $"attempt {send.Attempt}: {error}", ct);
                 return true;
             }
 
@@ -133,7 +142,7 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
                 await retry.ExecuteNonQueryAsync(ct);
             }
 
-            await AuditAsync(context, send, "send_retry_scheduled", null, $"attempt {send.Attempt}: {error}; next in {delay.TotalSeconds:0.#} s", ct);
+            await AuditAsync(audit, send, "send_retry_scheduled", null, $"attempt {send.Attempt}: {error}; next in {delay.TotalSeconds:0.#} s", ct);
             return false;
         }, cancellationToken);
 
@@ -245,6 +254,9 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
 
     private static async Task FinishAsync(WriteContext context, ClaimedSend send, string status, string? reason, string auditEvent, string? providerMessageId, CancellationToken ct)
     {
+        // Lock order on PostgreSQL, as in every event: the organization's chain head first, then the rows. Taking the
+        // outbox and message rows first deadlocks with a STOP that holds the head and cancels them.
+        var audit = await AuditChain.OpenAsync(context, send.OrganizationId, ct);
         await using (var delete = context.Command("DELETE FROM outbox WHERE id = @id").With("@id", send.OutboxId))
         {
             await delete.ExecuteNonQueryAsync(ct);
@@ -258,12 +270,23 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
             await update.ExecuteNonQueryAsync(ct);
         }
 
-        await AuditAsync(context, send, auditEvent, providerMessageId, reason, ct);
+        await AuditAsync(audit, send, auditEvent, providerMessageId, reason, ct);
     }
 
-    private static async Task AuditAsync(WriteContext context, ClaimedSend send, string @event, string? providerMessageId, string? detail, CancellationToken ct)
+    /// <summary>Locks the organization's chain head unless another transaction holds it (PostgreSQL; SQLite has one writer).</summary>
+    private static async Task<bool> TryLockChainAsync(WriteContext context, long organizationId, CancellationToken ct)
     {
-        var audit = await AuditChain.OpenAsync(context, send.OrganizationId, ct);
+        if (!context.Dialect.IsPostgres)
+        {
+            return true;
+        }
+
+        await using var command = context.Command("SELECT organization_id FROM audit_heads WHERE organization_id = @org FOR UPDATE SKIP LOCKED").With("@org", organizationId);
+        return await command.ExecuteScalarAsync(ct) is not null;
+    }
+
+    private static async Task AuditAsync(AuditChain audit, ClaimedSend send, string @event, string? providerMessageId, string? detail, CancellationToken ct)
+    {
         await audit.AppendAsync(new AuditEntry(@event)
         {
             LineNumber = send.From,

@@ -30,7 +30,7 @@ public sealed class GroupCommitTests
     public async Task A_failing_event_fails_alone_and_the_rest_of_its_batch_commits(string provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        var gates = await HoldEveryWriterAsync(db);
+        var gates = await WriterGates.HoldAsync(db.Database);
         var before = db.Database.Writer.Stats;
         var orphanLine = new Line(9999, 9999, "+12015559999", "Nobody", TestDatabase.Start);
 
@@ -46,13 +46,10 @@ public sealed class GroupCommitTests
         });
         good.AddRange(Enumerable.Range(10, 10).Select(i => db.Conversations.ContactSendAsync(db.Inbound(Contact(i), "Hello"))));
 
-        gates[0].SetResult();
+        gates.OpenFirst();
         await Task.WhenAll(good);
         var after = db.Database.Writer.Stats;
-        foreach (var gate in gates)
-        {
-            gate.TrySetResult();
-        }
+        gates.OpenAll();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => noSuchOrganization);
         Assert.IsAssignableFrom<System.Data.Common.DbException>(await Record.ExceptionAsync(() => constraintViolation));
@@ -62,30 +59,6 @@ public sealed class GroupCommitTests
         Assert.Equal(20, await db.CountAsync("processed_inbound"));
         Assert.Equal(0, await db.CountAsync("conversations", "line_id = 9999"));
         await AuditRows.AssertChainIntactAsync(db);
-    }
-
-    /// <summary>
-    /// Parks every writer of the database on a gate, one by one, so the events queued next all wait together;
-    /// releasing the first gate lets its writer take them all in one batch while the others stay parked.
-    /// </summary>
-    private static async Task<TaskCompletionSource[]> HoldEveryWriterAsync(TestDatabase db)
-    {
-        var writers = db.IsPostgres ? 4 : 1;
-        var gates = new TaskCompletionSource[writers];
-        for (var i = 0; i < writers; i++)
-        {
-            var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var gate = gates[i] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _ = db.Database.WriteAsync(async (_, _) =>
-            {
-                entered.SetResult();
-                await gate.Task;
-                return true;
-            });
-            await entered.Task;
-        }
-
-        return gates;
     }
 
     private static string Contact(int i) => $"+1201555{i:0000}";

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using Optline.Core.Consent;
 using Optline.Storage.Conversations;
@@ -99,6 +100,28 @@ internal sealed class TestDatabase : IAsyncDisposable
         var node = new StorageNode(Options, Time, OutboxOptions);
         _nodes.Add(node);
         return node;
+    }
+
+    /// <summary>
+    /// A second SQLite database made by <paramref name="copy"/> from this one's files (source path, target path),
+    /// for the same organization and line: what a disk would hold after the power was cut at that moment.
+    /// </summary>
+    public async Task<TestDatabase> CopySqliteAsync(Func<string, string, Task> copy)
+    {
+        var source = new SqliteConnectionStringBuilder(Options.ConnectionString).DataSource;
+        var directory = Directory.CreateTempSubdirectory("optline-storage-copy-");
+        var target = Path.Combine(directory.FullName, "optline.db");
+        await copy(source, target);
+        var options = new DatabaseOptions { Provider = Sqlite, ConnectionString = $"Data Source={target}" };
+        return new TestDatabase(Sqlite, options, OutboxOptions, () =>
+        {
+            directory.Delete(recursive: true);
+            return Task.CompletedTask;
+        })
+        {
+            OrganizationId = OrganizationId,
+            Line = Line,
+        };
     }
 
     /// <summary>Replaces the test's node with a fresh one on the same data, as a restarted process would.</summary>
