@@ -4,7 +4,10 @@ using Optline.Storage.Database;
 
 namespace Optline.Server.Hosting;
 
-/// <summary>Turns what escapes an endpoint into a problem: 503 when the database is down (nothing was acknowledged), 413 for oversized bodies.</summary>
+/// <summary>
+/// Turns what escapes an endpoint into a problem: 503 when the database is down (nothing was acknowledged), 413 for oversized
+/// bodies, 400 for text the database cannot store.
+/// </summary>
 public sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
@@ -12,6 +15,11 @@ public sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IExce
         var result = exception switch
         {
             StorageUnavailableException => Problems.Unavailable(),
+            // A read that lost its connection mid-query (the database went away): nothing was acknowledged; the caller retries.
+            System.Data.Common.DbException { IsTransient: true } => Problems.Unavailable(),
+            // PostgreSQL text cannot hold the NUL character (SQLSTATE 22021): the event was rolled back, nothing was stored.
+            System.Data.Common.DbException { SqlState: "22021" } => Problems.Of(400, "unstorable-text", "The text cannot be stored.",
+                "A field contains the NUL character (U+0000), which the database cannot store. Nothing was stored."),
             BadHttpRequestException { StatusCode: 413 } => Problems.Of(413, "body-too-large", "The request body is too large.", "Bodies are limited to 64 KB."),
             BadHttpRequestException { InnerException: System.Text.Json.JsonException json } => Problems.Of(400, "malformed-json", "The body is not valid JSON.", json.Message),
             BadHttpRequestException bad => Problems.Of(bad.StatusCode, "bad-request", "The request could not be read.", bad.Message),

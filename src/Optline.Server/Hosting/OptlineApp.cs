@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration.Memory;
 using Optline.Server.Api;
 using Optline.Server.Audit;
 using Optline.Server.Consents;
@@ -19,9 +20,19 @@ public static class OptlineApp
 {
     public const long MaxBodyBytes = 64 * 1024;
 
+    private static readonly Dictionary<string, string?> LoggingDefaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+    };
+
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // Under everything an operator sets (lowest precedence): ASP.NET Core's per-request lines carry the query string,
+        // and with it contacts' phone numbers, so they stay below Information unless Logging__LogLevel__* says otherwise.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
         builder.Services.AddOptline(builder.Configuration);
         builder.Services.AddProblemDetails();
@@ -33,12 +44,13 @@ public static class OptlineApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseOptlineWeb();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapScalarApiReference("/api/reference");
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).WithTags("Health");
 
-        var api = app.MapGroup("/api/v1").RequireApiKey();
+        var api = app.MapGroup("/api/v1").RequireRateLimiting(RateLimiting.ApiPolicy).RequireApiKey();
         api.MapLines().MapSettings().MapMessages().MapConversations().MapConsents().MapReviews().MapAudit();
 
         app.MapTwilioWebhooks().MapWhatsAppWebhooks().MapSimulator();

@@ -27,7 +27,8 @@ public static class OptlineServices
             Sms = configuration["Optline:Sms:Provider"] ?? "simulator",
             WhatsApp = configuration["Optline:WhatsApp:Provider"] ?? "simulator",
         };
-        var problems = new[] { database.Validate(), outbox.Validate(), providers.Validate() }.Where(p => p is not null).ToList();
+        var rateLimit = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var problems = new[] { database.Validate(), outbox.Validate(), providers.Validate(), rateLimit.Validate() }.Where(p => p is not null).ToList();
         if (problems.Count > 0)
         {
             throw new OptionsValidationException("Optline", typeof(DatabaseOptions), problems!);
@@ -37,6 +38,7 @@ public static class OptlineServices
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails = ErrorHandling.StableType);
         services.AddSingleton(TimeProvider.System);
+        services.AddOptlineRateLimiting(rateLimit);
         services.AddSingleton(database);
         services.AddSingleton(outbox);
         services.AddSingleton(Options.Create(outbox));
@@ -51,6 +53,7 @@ public static class OptlineServices
         services.AddSingleton<ConversationQueries>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<Addressing>();
+        services.AddSingleton<SendsInFlight>();
         services.AddSingleton<InboundIntake>();
         services.AddSingleton<DeliveryReports>();
         services.AddSingleton<SettingsChanges>();

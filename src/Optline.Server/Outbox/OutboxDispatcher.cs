@@ -14,8 +14,8 @@ namespace Optline.Server.Outbox;
 /// after the claim times out: delivery is at least once, and that window is one HTTP call plus one commit.
 /// </summary>
 public sealed partial class OutboxDispatcher(
-    OutboxStore outbox, ChannelRouter channels, DeliveryReports reports, IOptions<OutboxOptions> options, IOptions<WhatsAppOptions> whatsApp, IOptions<TwilioOptions> twilio,
-    TimeProvider time, ILogger<OutboxDispatcher> logger) : BackgroundService
+    OutboxStore outbox, ChannelRouter channels, DeliveryReports reports, SendsInFlight inFlight, IOptions<OutboxOptions> options, IOptions<WhatsAppOptions> whatsApp,
+    IOptions<TwilioOptions> twilio, TimeProvider time, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
 
@@ -24,6 +24,8 @@ public sealed partial class OutboxDispatcher(
         while (!stoppingToken.IsCancellationRequested)
         {
             IReadOnlyList<ClaimedSend> claimed;
+            // No later than the claim's own time: the claim protects the rows until this plus ClaimTimeout.
+            var claimedAt = time.GetUtcNow();
             try
             {
                 claimed = await outbox.ClaimDueAsync(options.Value.BatchSize, stoppingToken);
@@ -49,17 +51,17 @@ public sealed partial class OutboxDispatcher(
             {
                 foreach (var send in sends)
                 {
-                    await SendAsync(send, ct);
+                    await SendAsync(send, claimedAt, ct);
                 }
             });
         }
     }
 
-    private async ValueTask SendAsync(ClaimedSend send, CancellationToken ct)
+    private async ValueTask SendAsync(ClaimedSend send, DateTimeOffset claimedAt, CancellationToken ct)
     {
         try
         {
-            await SendOneAsync(send, ct);
+            await SendOneAsync(send, claimedAt, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -68,7 +70,7 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    private async Task SendOneAsync(ClaimedSend send, CancellationToken ct)
+    private async Task SendOneAsync(ClaimedSend send, DateTimeOffset claimedAt, CancellationToken ct)
     {
         var template = send.AsWhatsAppTemplate
             ? new WhatsAppTemplateMessage(whatsApp.Value.OptInTemplateName, whatsApp.Value.OptInTemplateLanguage, [send.LineDisplayName])
@@ -78,19 +80,23 @@ public sealed partial class OutboxDispatcher(
             : null;
         var message = new OutboundMessage(send.Channel, send.From, send.To, send.Body, template, statusCallback);
         SendResult result;
-        try
+        // From before the re-check until the carrier answers: an opt-out acknowledged meanwhile waits for this send.
+        using (inFlight.Begin(send.To))
         {
-            if (await outbox.RecheckAsync(send, ct) is { } refusal)
+            try
             {
-                await outbox.CancelAsync(send, refusal, ct);
-                return;
-            }
+                if (await outbox.RecheckAsync(send, ct) is { } refusal)
+                {
+                    await outbox.CancelAsync(send, refusal, ct);
+                    return;
+                }
 
-            result = await channels.For(send.Channel).SendAsync(message, ct);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
-        {
-            result = new SendResult(SendOutcome.TransientFailure, Error: ex.GetType().Name);
+                result = await channels.For(send.Channel).SendAsync(message, ct);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
+            {
+                result = new SendResult(SendOutcome.TransientFailure, Error: ex.GetType().Name);
+            }
         }
 
         try
@@ -98,7 +104,7 @@ public sealed partial class OutboxDispatcher(
             switch (result.Outcome)
             {
                 case SendOutcome.Sent:
-                    await outbox.MarkSentAsync(send, result.ProviderMessageId, ct);
+                    await RecordSentAsync(send, result.ProviderMessageId, claimedAt, ct);
                     break;
                 case SendOutcome.RecipientOptedOut:
                     await outbox.MarkFailedAsync(send, result.Error ?? "recipient unsubscribed", permanent: true, null, ct);
@@ -115,6 +121,33 @@ public sealed partial class OutboxDispatcher(
             LogStorageUnavailable(logger, ex);
         }
     }
+
+    /// <summary>
+    /// The carrier has the message: recording that is worth waiting for (the database may be briefly away) while the claim
+    /// still keeps the row from every other dispatcher; given up, the message is sent again once the claim times out.
+    /// </summary>
+    private async Task RecordSentAsync(ClaimedSend send, string? providerMessageId, DateTimeOffset claimedAt, CancellationToken ct)
+    {
+        var giveUpAt = claimedAt + options.Value.ClaimTimeout - TimeSpan.FromSeconds(1);
+        var pause = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                await outbox.MarkSentAsync(send, providerMessageId, ct);
+                return;
+            }
+            catch (Exception ex) when (ex is StorageUnavailableException or System.Data.Common.DbException { IsTransient: true } && time.GetUtcNow() + pause < giveUpAt)
+            {
+                LogRecordRetry(logger, send.OutboxId);
+                await Task.Delay(pause, time, ct);
+                pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 2000));
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Outbox row {OutboxId} was accepted by the carrier; recording it waits for the database")]
+    private static partial void LogRecordRetry(ILogger logger, long outboxId);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "The outbox could not complete a step; it retries and nothing is lost")]
     private static partial void LogStorageUnavailable(ILogger logger, Exception exception);

@@ -18,6 +18,9 @@ public static class SendRequirement
     /// <summary>HELP replies and opt-out confirmations go whatever the state: a contact who said STOP is always told it worked.</summary>
     public const string Any = "any";
 
+    /// <summary>Cancelled by an opt-out while a dispatcher held it: it may never leave, whatever the state becomes.</summary>
+    public const string Never = "never";
+
     public static string For(TemplateId template) => template switch
     {
         TemplateId.LineRequest or TemplateId.ContactRequest => Pending,
@@ -51,16 +54,26 @@ internal static class OutboxRows
     }
 
     /// <summary>
-    /// Cancels every queued, unsent message of a conversation; returns their ids. A message claimed by a dispatcher is in
-    /// flight and left alone: its consent re-check, or the carrier's answer, decides it and records what really happened
-    /// (cancelling it here would record "cancelled" for a message the carrier then accepts, and free its row id for reuse).
+    /// Cancels every queued, unsent message of a conversation; returns their ids. A message a dispatcher has claimed is
+    /// in flight (or held by a crashed node until its claim times out): it is not deleted under the dispatcher, but
+    /// marked so that it can never leave after this point — a send whose re-check already passed completes and is
+    /// recorded as sent; any later re-check refuses it, whatever the consent has become by then. (Deleting it here
+    /// recorded "cancelled" for messages the carrier then accepted, and freed their row id for reuse by the next row,
+    /// which the dispatcher's "sent" then deleted: an opt-out confirmation was lost that way.)
     /// </summary>
     public static async Task<IReadOnlyList<Guid>> CancelQueuedAsync(WriteContext context, long conversationId, CancellationToken cancellationToken)
     {
+        await using (var revoke = context.Command(
+            "UPDATE outbox SET requires = @never WHERE conversation_id = @conversation AND dead = 0 AND claimed_until IS NOT NULL")
+            .With("@conversation", conversationId).With("@never", SendRequirement.Never))
+        {
+            await revoke.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         var ids = new List<Guid>();
         await using var delete = context.Command(
-            "DELETE FROM outbox WHERE conversation_id = @conversation AND dead = 0 AND (claimed_until IS NULL OR claimed_until < @now) RETURNING message_id")
-            .With("@conversation", conversationId).With("@now", context.Now.ToUnixMs());
+            "DELETE FROM outbox WHERE conversation_id = @conversation AND dead = 0 AND claimed_until IS NULL RETURNING message_id")
+            .With("@conversation", conversationId);
         await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -110,9 +110,22 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
             return true;
         }, cancellationToken);
 
-    public Task MarkSentAsync(ClaimedSend send, string? providerMessageId, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// Records that the carrier accepted the message. False when its row is already gone: an earlier attempt of this
+    /// record committed (its answer was lost with the database connection), so recording again would duplicate it.
+    /// </summary>
+    public Task<bool> MarkSentAsync(ClaimedSend send, string? providerMessageId, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (context, ct) =>
         {
+            await using (var exists = context.Command("SELECT COUNT(*) FROM outbox WHERE id = @id AND message_id = @message")
+                .With("@id", send.OutboxId).With("@message", context.Dialect.Uuid(send.MessageId)))
+            {
+                if (Convert.ToInt64(await exists.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 0)
+                {
+                    return false;
+                }
+            }
+
             await FinishAsync(context, send, MessageStatuses.Sent, null, "message_sent", providerMessageId, ct);
             return true;
         }, cancellationToken);
@@ -313,11 +326,12 @@ public static class ConsentRecheck
                 || (!policy.IsGated(channel) && state != ConsentState.OptedOut && !(state == ConsentState.Pending && afterOptOut)),
             SendRequirement.Pending => state == ConsentState.Pending,
             SendRequirement.OptedIn => state == ConsentState.OptedIn,
+            SendRequirement.Never => false,
             _ => true,
         };
         if (!allowed)
         {
-            return state == ConsentState.OptedOut ? "opted_out" : "consent_changed";
+            return state == ConsentState.OptedOut || requires == SendRequirement.Never ? "opted_out" : "consent_changed";
         }
 
         var windowClosed = channel == Channel.WhatsApp && !asWhatsAppTemplate

@@ -1,0 +1,732 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Optline.Core.Consent;
+using Optline.Core.Phones;
+using Optline.Storage.Conversations;
+using Optline.Storage.Database;
+using Optline.Storage.Organizations;
+using Optline.Storage.Outbox;
+
+namespace Optline.Load;
+
+/// <summary>Runs the phases in order, each bounded in time, and prints the one table.</summary>
+public sealed partial class Harness(LoadOptions options)
+{
+    // Number plan: lines +1 201 2xx xxxx; contacts +1 212 2xx xxxx, one block per pool.
+    private const long LineBase = 2012000000;
+    private const long OptedInBase = 2122000000;
+    private const long PendingBase = 2123000000;
+    private const long NewBase = 2124000000;
+    private const long FootprintBase = 2125000000;
+    private const long OutboxContactBase = 2127000000;
+    private const int WebhookLines = 100;
+
+    private readonly Report _report = new();
+    private readonly Durations _t = options.Time;
+    private string _data = "";
+    private double _fsyncMs = double.NaN;
+    private double _b0Post = double.NaN;
+    private double _b0Get = double.NaN;
+    private double _rawSqlite = double.NaN;
+
+    private static long NowMs => TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public async Task<int> RunAsync()
+    {
+        _data = options.DataDirectory ?? Directory.CreateTempSubdirectory("optline-load-").FullName;
+        Directory.CreateDirectory(_data);
+        var started = TimeProvider.System.GetUtcNow();
+        var loadBefore = Machine.LoadAverage();
+        Log.Line($"Optline load harness: {(options.Quick ? "quick" : "full")} run, pid {Environment.ProcessId}, data in {_data}, load average {loadBefore}");
+        CheckNumberPlan();
+        try
+        {
+            await PhaseAsync("fsync", FsyncAsync);
+            await PhaseAsync("webhooks", () => WebhooksAsync(postgres: null));
+            await PhaseAsync("storage", () => StorageAsync(postgres: null));
+            await PhaseAsync("outbox", OutboxAsync);
+            await PhaseAsync("pacing", PacingAsync);
+            await PhaseAsync("footprint", FootprintAsync);
+            if (options.Postgres)
+            {
+                await PhaseAsync("postgres", PostgresAsync);
+            }
+        }
+        finally
+        {
+            if (!options.Keep && options.DataDirectory is null)
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                try
+                {
+                    Directory.Delete(_data, recursive: true);
+                }
+                catch (IOException)
+                {
+                    Log.Line($"could not delete {_data}");
+                }
+            }
+        }
+
+        var machine = Machine.Describe();
+        var header = $"Optline load run {started:yyyy-MM-dd HH:mm} UTC · {(options.Quick ? "--quick" : "full")}{(options.Postgres ? " --postgres" : "")} · " +
+            $"{machine["cores"]} cores, {machine["os"]}, {machine["runtime"]} · load average before {loadBefore}, after {Machine.LoadAverage()} · " +
+            $"took {(TimeProvider.System.GetUtcNow() - started).TotalMinutes:0.0} min";
+        Console.WriteLine();
+        Console.WriteLine(_report.Text(header));
+        if (options.MarkdownPath is { } markdown)
+        {
+            await File.WriteAllTextAsync(markdown, _report.Markdown(header));
+        }
+
+        return 0;
+    }
+
+    private async Task PhaseAsync(string name, Func<Task> phase)
+    {
+        if (!options.Runs(name))
+        {
+            return;
+        }
+
+        Log.Line($"phase {name} (load average {Machine.LoadAverage()})");
+        try
+        {
+            await phase();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.Line($"phase {name} failed: {ex}");
+            _report.Add(new Row(name, $"phase failed: {ex.GetType().Name}: {ex.Message}", "—"));
+        }
+    }
+
+    /// <summary>Every number the harness uses must be one Optline accepts as it is (E.164, valid).</summary>
+    private static void CheckNumberPlan()
+    {
+        foreach (var n in new[] { LineBase, LineBase + 999, OptedInBase, PendingBase + 99_999, NewBase + 999_999, FootprintBase, FootprintBase + 999_999, OutboxContactBase })
+        {
+            var number = ContactPools.Contact(n);
+            if (!PhoneNumbers.TryNormalize(number, out var e164, out var error) || e164 != number)
+            {
+                throw new InvalidOperationException($"{number} is not a number Optline accepts as is ({error}); change the number plan.");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ fsync
+
+    private Task FsyncAsync()
+    {
+        var (median, p99, mean) = FsyncProbe.Measure(_data, _t.FsyncSamples);
+        _fsyncMs = median;
+        _report.Add(new Row("F1", "fsync of the data directory",
+            $"median {Fmt.Ms(median)}, p99 {Fmt.Ms(p99)}, mean {Fmt.Ms(mean)}", Goal: "bounds durable latency", Detail: $"write 512 B at offset 0 + fsync, {_t.FsyncSamples} times, in the folder the SQLite files live in"));
+        return Task.CompletedTask;
+    }
+
+    private double Fsync => double.IsNaN(_fsyncMs) ? FsyncProbe.Measure(_data, 50).MedianMs : _fsyncMs;
+
+    // ------------------------------------------------------------------------------------------------ webhooks
+
+    /// <summary>B0, then the real server: saturation, events per commit, open loop at half the maximum, API sends, consent lookups, bytes per event.</summary>
+    private async Task WebhooksAsync(PostgresCluster? postgres)
+    {
+        var pg = postgres is not null;
+        var label = pg ? "PostgreSQL" : "SQLite";
+        var connections = pg ? 32 : options.Connections;
+        var id = pg ? "P" : "W";
+
+        // B0: the same generator and the same signed forms, to a bare endpoint in this process. Measured before and
+        // after the server's saturation run (half the window each), so drift from other load on the machine shows.
+        var pools = new ContactPools([.. Enumerable.Range(0, WebhookLines).Select(k => ContactPools.Contact(LineBase + k))],
+            OptedInBase, _t.OptedInPool, PendingBase, _t.PendingPool, NewBase + (pg ? 500_000 : 0));
+        LoadResult? b0Open = null;
+        await using var bare = await BareEndpoint.StartAsync();
+        using var bareClient = HttpLoad.Client(bare.Address, Math.Max(connections, 256));
+        var bareTraffic = new TwilioTraffic(bare.Address.ToString(), Bench.TwilioAuthToken, Bench.TwilioAccountSid, pools, TrafficMix.Realistic);
+        await HttpLoad.ClosedLoopAsync(bareClient, bareTraffic.Next, connections, TimeSpan.Zero, _t.Warmup);
+        var b0Before = (await HttpLoad.ClosedLoopAsync(bareClient, bareTraffic.Next, connections, TimeSpan.Zero, _t.Saturation / 2)).PerSecond;
+        Log.Line($"B0 POST {b0Before:N0}/s at {connections} connections");
+
+        await using var carrier = await FakeTwilio.StartAsync();
+        var connection = pg ? await postgres!.CreateDatabaseAsync("optline_load") : $"Data Source={Path.Combine(_data, "webhooks", "optline.db")}";
+        await using var host = await OptlineHost.StartAsync(pg ? "postgres" : "sqlite", connection, carrier.Address);
+        using var http = HttpLoad.Client(host.Address, Math.Max(connections, 256));
+        await CreateLinesAsync(http, pools.LineNumbers);
+        var seeder = new Seeder(host.Database.Dialect);
+        var org = await seeder.ScalarAsync("SELECT MIN(id) FROM organizations");
+        var lineIds = await seeder.LineIdsAsync(org, LineBase, WebhookLines);
+        var now = NowMs;
+        await seeder.SeedConversationsAsync(org, lineIds, OptedInBase, _t.OptedInPool, SeedStates.OptedIn, now);
+        await seeder.SeedConversationsAsync(org, lineIds, PendingBase, _t.PendingPool, SeedStates.Pending, now);
+        Log.Line($"{label}: {WebhookLines} lines, {_t.OptedInPool:N0} opted-in and {_t.PendingPool:N0} pending conversations seeded");
+
+        var optline = new TwilioTraffic(host.Address.ToString(), Bench.TwilioAuthToken, Bench.TwilioAccountSid, pools, TrafficMix.Realistic);
+        await HttpLoad.ClosedLoopAsync(http, optline.Next, connections, TimeSpan.Zero, _t.Warmup);
+        Log.Line($"{label}: saturation starts ({_t.Saturation.TotalSeconds:0} s)");
+        var before = host.Database.Writer.Stats;
+        var saturated = await HttpLoad.ClosedLoopAsync(http, optline.Next, connections, TimeSpan.Zero, _t.Saturation);
+        var after = host.Database.Writer.Stats;
+        var b0After = (await HttpLoad.ClosedLoopAsync(bareClient, bareTraffic.Next, connections, TimeSpan.Zero, _t.Saturation / 2)).PerSecond;
+        var b0Post = (b0Before + b0After) / 2;
+        if (!pg)
+        {
+            _b0Post = b0Post;
+        }
+
+        var max = saturated.PerSecond;
+        var ratio = max / b0Post;
+        var goalRatio = pg ? 0.10 : 0.20;
+        Log.Line($"{label} webhooks {max:N0}/s ({saturated.Failed} failed: {string.Join(", ", saturated.FailuresByStatus.Select(f => $"{f.Key}×{f.Value}"))}); mix so far: {optline.Describe()}");
+        _report.Add(new Row($"{id}1", $"durable inbound webhooks/s, {label}",
+            $"{Fmt.Rate(max)} (p50 {Fmt.Ms(saturated.Percentile(50))}, p99 {Fmt.Ms(saturated.Percentile(99))}; {Failures(saturated)})",
+            $"B0 bare Kestrel form read: {Fmt.Rate(b0Post)} (before {Fmt.Rate(b0Before)}, after {Fmt.Rate(b0After)})", Fmt.Ratio(ratio), $"≥ ×{goalRatio:0.00} B0", ratio >= goalRatio, Detail: $"saturation: {connections} connections, closed loop; signed Twilio form posts, 200 only after the commit ({(pg ? "synchronous_commit=on" : "WAL, synchronous=FULL")}); mix: {TrafficMix.Realistic}; B0 = bare Kestrel in this process reading the same form and answering the same TwiML, same generator, same connections"));
+        var batches = after.Batches - before.Batches;
+        var events = after.Events - before.Events;
+        var perCommit = batches == 0 ? 0 : (double)events / batches;
+        _report.Add(new Row($"{id}2", $"events per commit at saturation, {label}",
+            Fmt.N(perCommit, 1), $"{Fmt.Rate(batches / saturated.Measured.TotalSeconds)} commits", "", "≥ 8", perCommit >= 8, Detail: $"EventWriter.Stats of the server's OptlineDatabase over the saturation window: {events:N0} events in {batches:N0} commits (one fsync each)"));
+
+        // Open loop at half the measured maximum: latency from the intended send time.
+        var rate = Math.Max(1, max / 2);
+        var openDuration = pg ? _t.OpenLoop / 2 : _t.OpenLoop;
+        var open = await HttpLoad.OpenLoopAsync(http, optline.Next, rate, openDuration);
+        if (!pg)
+        {
+            b0Open = await HttpLoad.OpenLoopAsync(bareClient, bareTraffic.Next, rate, openDuration / 2);
+        }
+
+        var fsync = Fsync;
+        var p50Goal = Math.Max(2, 10 * fsync);
+        var p99Goal = Math.Max(15, 50 * fsync);
+        var p50 = open.Percentile(50);
+        var p99 = open.Percentile(99);
+        _report.Add(new Row($"{id}3", $"latency at half the maximum, {label}",
+            $"p50 {Fmt.Ms(p50)}, p99 {Fmt.Ms(p99)}, p99.9 {Fmt.Ms(open.Percentile(99.9))}; {open.Failed} failed of {open.Succeeded + open.Failed:N0}",
+            (b0Open is null ? "" : $"B0 same rate: p50 {Fmt.Ms(b0Open.Percentile(50))}, p99 {Fmt.Ms(b0Open.Percentile(99))}, p99.9 {Fmt.Ms(b0Open.Percentile(99.9))}; ") + $"fsync {Fmt.Ms(fsync)}",
+            $"p50 {Fmt.N(p50 / fsync, 1)}×fsync, p99 {Fmt.N(p99 / fsync, 1)}×fsync",
+            $"p50 ≤ {Fmt.Ms(p50Goal)}, p99 ≤ {Fmt.Ms(p99Goal)}", p50 <= p50Goal && p99 <= p99Goal && open.Failed == 0, Detail: $"open loop at {Fmt.Rate(rate)} for {openDuration.TotalSeconds:0} s, latency from each request's intended send time; goals from the fsync time F1"));
+
+        if (!pg)
+        {
+            await ApiSendsAndLookupsAsync(http, pools, connections);
+            await BytesPerEventAsync(seeder, Path.Combine(_data, "webhooks", "optline.db"));
+        }
+
+        Log.Line($"{label} traffic sent: {optline.Describe()}; fake carrier received {carrier.Count:N0} sends");
+    }
+
+    private static string Failures(LoadResult result) =>
+        result.Failed == 0 ? "0 failed" : $"{result.Failed:N0} failed: " + string.Join(", ", result.FailuresByStatus.Select(f => $"HTTP {f.Key} ×{f.Value:N0}"));
+
+    private static async Task CreateLinesAsync(HttpClient http, string[] numbers)
+    {
+        foreach (var (number, k) in numbers.Select((n, k) => (n, k)))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/lines")
+            {
+                Content = new StringContent(JsonSerializer.Serialize(new { number, displayName = $"Adviser {k}" }), Encoding.UTF8, "application/json"),
+            };
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Bench.AdminKey);
+            using var response = await http.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                throw new InvalidOperationException($"POST /api/v1/lines answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+    }
+
+    /// <summary>API sends (a line's message to a contact who opted in) and consent lookups, each against B0 in this run.</summary>
+    private async Task ApiSendsAndLookupsAsync(HttpClient http, ContactPools pools, int connections)
+    {
+        var gate = new object();
+        var mix = new EventMix(pools, TrafficMix.Realistic, seed: 23);
+        LoadRequest Send()
+        {
+            (string Line, string Contact) c;
+            lock (gate)
+            {
+                c = mix.OptedInConversation();
+            }
+
+            var body = JsonSerializer.SerializeToUtf8Bytes(new { from = c.Line, to = c.Contact, body = "Your statement is ready; call me if anything looks off.", channel = "sms" });
+            return new LoadRequest(HttpMethod.Post, "/api/v1/messages", body, "application/json", Bearer: Bench.AdminKey, Kind: "api");
+        }
+
+        await HttpLoad.ClosedLoopAsync(http, Send, connections, TimeSpan.Zero, _t.Warmup / 2);
+        var sends = await HttpLoad.ClosedLoopAsync(http, Send, connections, TimeSpan.Zero, _t.Lookups);
+        _report.Add(new Row("W4", "API sends/s, SQLite",
+            $"{Fmt.Rate(sends.PerSecond)} ({Failures(sends)})", $"B0 POST: {Fmt.Rate(_b0Post)}", Fmt.Ratio(sends.PerSecond / _b0Post), Detail: $"POST /api/v1/messages (admin key) to contacts who opted in, {connections} connections, 202 after the commit"));
+
+        LoadRequest Lookup()
+        {
+            (string Line, string Contact) c;
+            lock (gate)
+            {
+                c = mix.OptedInConversation();
+            }
+
+            return new LoadRequest(HttpMethod.Get, $"/api/v1/consents?line={Uri.EscapeDataString(c.Line)}&contact={Uri.EscapeDataString(c.Contact)}&channel=sms",
+                Bearer: Bench.AdminKey, Kind: "lookup");
+        }
+
+        await using (var bare = await BareEndpoint.StartAsync())
+        using (var client = HttpLoad.Client(bare.Address, connections))
+        {
+            await HttpLoad.ClosedLoopAsync(client, Lookup, connections, TimeSpan.Zero, _t.Warmup / 2);
+            _b0Get = (await HttpLoad.ClosedLoopAsync(client, Lookup, connections, TimeSpan.Zero, _t.Lookups)).PerSecond;
+        }
+
+        await HttpLoad.ClosedLoopAsync(http, Lookup, connections, TimeSpan.Zero, _t.Warmup / 2);
+        var lookups = await HttpLoad.ClosedLoopAsync(http, Lookup, connections, TimeSpan.Zero, _t.Lookups);
+        _report.Add(new Row("L1", "consent lookups/s, SQLite",
+            $"{Fmt.Rate(lookups.PerSecond)} (p50 {Fmt.Ms(lookups.Percentile(50))}; {Failures(lookups)})", $"B0 GET small JSON: {Fmt.Rate(_b0Get)}",
+            Fmt.Ratio(lookups.PerSecond / _b0Get), Detail: $"GET /api/v1/consents?line&contact&channel with the admin key, {connections} connections, random conversations; B0 answers a small JSON"));
+    }
+
+    /// <summary>Messages and attestation records on disk per event, from the database the webhook run just wrote (a compact copy, VACUUM INTO).</summary>
+    private async Task BytesPerEventAsync(Seeder seeder, string databasePath)
+    {
+        var (_, bytes) = await Seeder.SqliteTableBytesAsync(databasePath, ["messages", "audit_records", "processed_inbound", "outbox", "reviews"]);
+        var inbound = await seeder.ScalarAsync("SELECT COUNT(*) FROM processed_inbound");
+        var lineSends = await seeder.ScalarAsync("SELECT COUNT(*) FROM messages WHERE kind = 0 AND direction = 1 AND template_id IS NULL");
+        var events = inbound + lineSends;
+        var messages = await seeder.ScalarAsync("SELECT COUNT(*) FROM messages");
+        var records = await seeder.ScalarAsync("SELECT COUNT(*) FROM audit_records");
+        var messageBytes = bytes["messages"];
+        var auditBytes = bytes["audit_records"];
+        var other = bytes["processed_inbound"] + bytes["outbox"] + bytes["reviews"];
+        _report.Add(new Row("S2", "messages on disk per event",
+            $"{Fmt.N((double)messageBytes / events)} B/event ({Fmt.N((double)messages / events, 2)} rows/event, {Fmt.N((double)messageBytes / messages)} B/row)", Goal: "reported", Detail: $"messages table + its 4 indexes in a VACUUMed copy of the webhook run's database, over {events:N0} events ({inbound:N0} inbound, {lineSends:N0} API sends)"));
+        _report.Add(new Row("S3", "attestation records on disk per event",
+            $"{Fmt.N((double)auditBytes / events)} B/event ({Fmt.N((double)records / events, 2)} records/event, {Fmt.N((double)auditBytes / records)} B/record)", Goal: "reported", Detail: "audit_records + its 2 indexes, same copy"));
+        _report.Add(new Row("S4", "dedup, outbox, reviews on disk per event", $"{Fmt.N((double)other / events)} B/event", Goal: "reported", Detail: "processed_inbound (with the first outcome as JSON) + outbox + reviews, same copy"));
+    }
+
+    // ------------------------------------------------------------------------------------------------ storage (issue 3 item 7)
+
+    private async Task StorageAsync(PostgresCluster? postgres)
+    {
+        var pg = postgres is not null;
+        var concurrency = pg ? 32 : options.Connections;
+        var databaseOptions = pg
+            ? new DatabaseOptions { Provider = "postgres", ConnectionString = await postgres!.CreateDatabaseAsync("optline_storage") }
+            : new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(_data, "storage", "optline.db")}" };
+        await using var database = new OptlineDatabase(databaseOptions, TimeProvider.System, NullLoggerFactory.Instance);
+        await database.MigrateAsync();
+        var organizations = new OrganizationStore(database);
+        var org = await organizations.CreateOrganizationAsync(Bench.OrganizationName, Bench.AdminKey);
+        var lines = new List<Line>();
+        for (var k = 0; k < 10; k++)
+        {
+            lines.Add((await organizations.CreateLineAsync(org, ContactPools.Contact(LineBase + k), $"Adviser {k}"))!.Value.Line);
+        }
+
+        var seeder = new Seeder(database.Dialect);
+        var now = NowMs;
+        await seeder.SeedConversationsAsync(org, [.. lines.Select(l => l.Id)], OptedInBase, _t.OptedInPool, SeedStates.OptedIn, now);
+        await seeder.SeedConversationsAsync(org, [.. lines.Select(l => l.Id)], PendingBase, _t.PendingPool, SeedStates.Pending, now);
+        var pools = new ContactPools([.. lines.Select(l => l.Number)], OptedInBase, _t.OptedInPool, PendingBase, _t.PendingPool, NewBase);
+        var byNumber = lines.ToDictionary(l => l.Number, StringComparer.Ordinal);
+        var conversations = new ConversationService(database, organizations, new OutboxOptions());
+        var mix = new EventMix(pools, TrafficMix.Realistic, seed: 5);
+        var gate = new object();
+        var recent = new InboundMessage?[1024];
+        long sequence = 0;
+        var tag = Guid.NewGuid().ToString("N")[..8];
+
+        InboundMessage NextEvent()
+        {
+            lock (gate)
+            {
+                var roll = mix.Random.NextDouble();
+                if (roll < mix.Mix.Duplicate && sequence > 0)
+                {
+                    return recent[mix.Random.Next((int)Math.Min(sequence, recent.Length))]!;
+                }
+
+                var e = mix.Next(roll - mix.Mix.Duplicate);
+                var message = new InboundMessage("twilio", $"SM{tag}{sequence:x24}", Channel.Sms, byNumber[e.To], e.From, e.Body, Signature: "valid");
+                recent[sequence++ % recent.Length] = message;
+                return message;
+            }
+        }
+
+        async Task<(long Events, TimeSpan Took)> DriveAsync(TimeSpan duration)
+        {
+            var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+            var start = Stopwatch.GetTimestamp();
+            var counts = new long[concurrency];
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+            {
+                for (var n = 0; n < 10_000_000 && Stopwatch.GetTimestamp() < end; n++)
+                {
+                    await conversations.ContactSendAsync(NextEvent());
+                    counts[w]++;
+                }
+            })));
+            return (counts.Sum(), Stopwatch.GetElapsedTime(start));
+        }
+
+        // The raw loop runs before and after the unit of work (half the window each), so drift from other load shows.
+        var rawBefore = await RawCommits.PerSecondAsync(database.Dialect, _t.Storage / 2, loops: 1);
+        await DriveAsync(_t.Warmup / 2);
+        var before = database.Writer.Stats;
+        var (events, took) = await DriveAsync(_t.Storage);
+        var after = database.Writer.Stats;
+        var uow = events / took.TotalSeconds;
+        var perCommit = (double)(after.Events - before.Events) / Math.Max(1, after.Batches - before.Batches);
+        var rawAfter = await RawCommits.PerSecondAsync(database.Dialect, _t.Storage / 2, loops: 1);
+        var raw = (rawBefore + rawAfter) / 2;
+        var label = pg ? "PostgreSQL" : "SQLite";
+        if (pg)
+        {
+            var raw32 = await RawCommits.PerSecondAsync(database.Dialect, _t.Storage, loops: 32);
+            _report.Add(new Row("P4", "unit-of-work events/s, PostgreSQL",
+                Fmt.Rate(uow), $"raw single-row insert transactions: 1 loop {Fmt.Rate(raw)} (before {Fmt.Rate(rawBefore)}, after {Fmt.Rate(rawAfter)}), 32 loops {Fmt.Rate(raw32)}",
+                $"{Fmt.Ratio(uow / raw)} vs 1 loop, {Fmt.Ratio(uow / raw32)} vs 32 loops", "≥ ×1 (at 32 concurrent events)", uow >= raw32, Detail: $"ConversationService.ContactSendAsync, {concurrency} concurrent, the webhook mix without HTTP, synchronous_commit=on; {Fmt.N(perCommit, 1)} events per commit; baseline: single-row INSERT transactions on the same database"));
+        }
+        else
+        {
+            _rawSqlite = raw;
+            _report.Add(new Row("U1", "unit-of-work events/s, SQLite",
+                Fmt.Rate(uow), $"raw single-row insert transactions, same file and settings: {Fmt.Rate(raw)} (before {Fmt.Rate(rawBefore)}, after {Fmt.Rate(rawAfter)})", Fmt.Ratio(uow / raw), "≥ ×3", uow >= 3 * raw, Detail: $"ConversationService.ContactSendAsync, {concurrency} concurrent, the webhook mix without HTTP; baseline: a loop of single-row INSERT transactions on the same file, WAL, synchronous=FULL"));
+            _report.Add(new Row("U2", "events per commit, unit of work, SQLite", Fmt.N(perCommit, 1), "", "", "≥ 8", perCommit >= 8, Detail: "EventWriter.Stats over the U1 run"));
+        }
+
+        Log.Line($"{label} unit of work: {uow:N0} events/s, {perCommit:N1} per commit; raw loop {raw:N0}/s");
+    }
+
+    // ------------------------------------------------------------------------------------------------ outbox
+
+    private async Task OutboxAsync()
+    {
+        const int senders = 200;
+        const int contacts = 2000;
+        var rows = _t.OutboxRows;
+        const string body = "'Your quarterly statement is ready to view in the client portal.'";
+
+        // 1. The dispatch loop mirrored step for step, to an in-process fake channel.
+        double mirrorRate;
+        double mirrorPerCommit;
+        {
+            var databaseOptions = new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(_data, "outbox", "optline.db")}" };
+            await using var database = new OptlineDatabase(databaseOptions, TimeProvider.System, NullLoggerFactory.Instance);
+            await database.MigrateAsync();
+            var organizations = new OrganizationStore(database);
+            var org = await organizations.CreateOrganizationAsync(Bench.OrganizationName, Bench.AdminKey);
+            var (seeder, now) = (new Seeder(database.Dialect), NowMs);
+            var lineIds = await seeder.SeedLinesAsync(org, LineBase, senders, now);
+            var first = await seeder.SeedConversationsAsync(org, lineIds, OutboxContactBase, contacts, SeedStates.OptedIn, now);
+            await seeder.SeedOutboxAsync(org, first, contacts, rows, 1, (now - 1000).ToString(CultureInfo.InvariantCulture), body, now);
+            var channel = new FakeChannel();
+            var mirror = new MirrorDispatcher(new OutboxStore(database, organizations, new OutboxOptions()), channel);
+            var before = database.Writer.Stats;
+            var (sent, took) = await DrainAsync(mirror, () => channel.Count, rows);
+            var after = database.Writer.Stats;
+            mirrorRate = sent / took.TotalSeconds;
+            mirrorPerCommit = (double)(after.Events - before.Events) / Math.Max(1, after.Batches - before.Batches);
+            Log.Line($"outbox mirror: {sent:N0} sends in {took.TotalSeconds:0.0} s");
+        }
+
+        _report.Add(new Row("O1", "outbox sends/s, in-process fake channel",
+            Fmt.Rate(mirrorRate), double.IsNaN(_rawSqlite) ? "" : $"raw single-row insert transactions: {Fmt.Rate(_rawSqlite)}",
+            double.IsNaN(_rawSqlite) ? "" : Fmt.Ratio(mirrorRate / _rawSqlite), "≥ 20,000/s", mirrorRate >= 20_000, Detail: $"claim (with consent re-check) + last re-check + IChannelSender.SendAsync to a fake + mark sent, the OutboxDispatcher loop mirrored step for step; {rows:N0} due messages on {senders} numbers, SQLite FULL; {Fmt.N(mirrorPerCommit, 1)} events per commit"));
+
+        // 2. and 3. The real OutboxDispatcher in the real server: the simulator channel (in-process), then Twilio's SDK over HTTP to a fake Twilio.
+        foreach (var viaHttp in new[] { false, true })
+        {
+            await using var carrier = await FakeTwilio.StartAsync();
+            var connection = $"Data Source={Path.Combine(_data, viaHttp ? "outbox-http" : "outbox-sim", "optline.db")}";
+            Seeder? seeder = null;
+            await using var host = await OptlineHost.StartAsync("sqlite", connection, carrier.Address, viaHttp ? "twilio" : "simulator",
+                beforeStart: async h =>
+                {
+                    seeder = new Seeder(h.Database.Dialect);
+                    var now = NowMs;
+                    var org = await seeder.ScalarAsync("SELECT MIN(id) FROM organizations");
+                    var lineIds = await seeder.SeedLinesAsync(org, LineBase, senders, now);
+                    var first = await seeder.SeedConversationsAsync(org, lineIds, OutboxContactBase, contacts, SeedStates.OptedIn, now);
+                    await seeder.SeedOutboxAsync(org, first, contacts, rows, 1, (now - 1000).ToString(CultureInfo.InvariantCulture), body, now);
+                });
+            var start = Stopwatch.GetTimestamp();
+            var deadline = start + (long)(_t.Outbox.TotalSeconds * Stopwatch.Frequency);
+            long remaining = rows;
+            while (Stopwatch.GetTimestamp() < deadline && remaining > 0)
+            {
+                await Task.Delay(250);
+                remaining = viaHttp ? rows - carrier.Count : await seeder!.ScalarAsync("SELECT COUNT(*) FROM outbox");
+            }
+
+            var took = Stopwatch.GetElapsedTime(start);
+            var rate = (rows - remaining) / took.TotalSeconds;
+            Log.Line($"outbox real dispatcher ({(viaHttp ? "HTTP" : "simulator")}): {rows - remaining:N0} sends in {took.TotalSeconds:0.0} s");
+            _report.Add(viaHttp
+                ? new Row("O3", "outbox sends/s, Twilio over HTTP", Fmt.Rate(rate),
+                    $"O1 in-process: {Fmt.Rate(mirrorRate)}", Fmt.Ratio(rate / mirrorRate), "reported, no goal", Detail: "the real OutboxDispatcher in the server, TwilioSender (official SDK) to a fake Twilio on loopback")
+                : new Row("O2", "outbox sends/s, real dispatcher + simulator", Fmt.Rate(rate),
+                    $"O1 mirrored loop: {Fmt.Rate(mirrorRate)}", Fmt.Ratio(rate / mirrorRate), "≥ 20,000/s", rate >= 20_000, Detail: "the real OutboxDispatcher in the server with its built-in simulator channel (in-process)"));
+        }
+    }
+
+    private static async Task<(long Sent, TimeSpan Took)> DrainAsync(MirrorDispatcher mirror, Func<long> sent, long target, TimeSpan? limit = null)
+    {
+        using var stop = new CancellationTokenSource();
+        var start = Stopwatch.GetTimestamp();
+        var run = mirror.RunAsync(stop.Token);
+        var deadline = start + (long)((limit ?? TimeSpan.FromSeconds(15)).TotalSeconds * Stopwatch.Frequency);
+        while (sent() < target && Stopwatch.GetTimestamp() < deadline && !run.IsCompleted)
+        {
+            await Task.Delay(20);
+        }
+
+        var took = Stopwatch.GetElapsedTime(start);
+        var count = sent();
+        await stop.CancelAsync();
+        await run;
+        return (count, took);
+    }
+
+    // ------------------------------------------------------------------------------------------------ pacing
+
+    private async Task PacingAsync()
+    {
+        const int numbers = 1000;
+        foreach (var rate in new[] { 1.0, 3.0, 80.0 })
+        {
+            var window = rate >= 10 ? _t.PacingWindowFast : _t.PacingWindow;
+            var perNumber = (long)Math.Ceiling(rate * (window.TotalSeconds + 1));
+            var origin = TimeProvider.System.GetUtcNow();
+            var clock = new ShiftedTime(origin);
+            var databaseOptions = new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(_data, $"pacing-{rate}", "optline.db")}" };
+            await using var database = new OptlineDatabase(databaseOptions, clock, NullLoggerFactory.Instance);
+            await database.MigrateAsync();
+            var organizations = new OrganizationStore(database);
+            var org = await organizations.CreateOrganizationAsync(Bench.OrganizationName, Bench.AdminKey);
+            var (seeder, now) = (new Seeder(database.Dialect), NowMs);
+            var lineIds = await seeder.SeedLinesAsync(org, LineBase, numbers, now);
+            var first = await seeder.SeedConversationsAsync(org, lineIds, OutboxContactBase, numbers, SeedStates.OptedIn, now);
+            var due = Pacing.DueSql(origin.ToUnixTimeMilliseconds(), numbers, rate);
+            await seeder.SeedOutboxAsync(org, first, numbers, perNumber * numbers, 1, due, $"'pace:' || ({due})", now);
+            // A warm dispatcher, as in a running server: one message per number falls due a second before the window.
+            await seeder.SeedOutboxAsync(org, first, numbers, numbers, 1_000_000_000, (origin.ToUnixTimeMilliseconds() - 1000).ToString(CultureInfo.InvariantCulture), "'warm-up'", now);
+            Log.Line($"pacing {rate} msg/s: {perNumber * numbers:N0} messages queued on {numbers} numbers; running {window.TotalSeconds:0} s");
+
+            var channel = new FakeChannel { Record = true };
+            var mirror = new MirrorDispatcher(new OutboxStore(database, organizations, new OutboxOptions()), channel);
+            clock.Start(lead: TimeSpan.FromSeconds(2));
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2) + window + TimeSpan.FromSeconds(0.5));
+            await mirror.RunAsync(stop.Token);
+            var result = Pacing.Analyse(channel, clock, rate, numbers, window);
+            var met = result.NumbersMeasured == numbers && result.MaxError <= 0.01;
+            _report.Add(new Row($"R{rate:0}", $"pacing at {rate:0} msg/s × {numbers:N0} numbers",
+                $"worst number {Fmt.Pct(result.MaxError)} off, median {Fmt.Pct(result.MedianError)} (median achieved {Fmt.N(result.MedianAchieved, 2)} msg/s); p99 lateness {Fmt.Ms(result.P99LatenessMs)}; {result.NumbersBehind} numbers below 99 %",
+                $"configured {rate:0} msg/s", $"{Fmt.Rate(result.AggregatePerSecond)} sent", "within 1 %", met, Detail: $"window {window.TotalSeconds:0} s, demand {Fmt.Rate(rate * numbers)}; backlog due as sender_slots spaces it; rate per number = (sends - 1) / (last - first) in the window; the dispatcher loop mirrored, fake channel"));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ footprint
+
+    private async Task FootprintAsync()
+    {
+        var n = options.Conversations;
+        var directory = Path.Combine(_data, "footprint");
+        var path = Path.Combine(directory, "optline.db");
+        var databaseOptions = new DatabaseOptions { ConnectionString = $"Data Source={path}" };
+        long fileBytes;
+        await using (var database = new OptlineDatabase(databaseOptions, TimeProvider.System, NullLoggerFactory.Instance))
+        {
+            await database.MigrateAsync();
+            var organizations = new OrganizationStore(database);
+            var org = await organizations.CreateOrganizationAsync(Bench.OrganizationName, Bench.AdminKey);
+            var (seeder, now) = (new Seeder(database.Dialect), NowMs);
+            var lineIds = await seeder.SeedLinesAsync(org, LineBase, 1000, now);
+            var started = Stopwatch.GetTimestamp();
+            await seeder.SeedConversationsAsync(org, lineIds, FootprintBase, n, SeedStates.Registry, now);
+            Log.Line($"footprint: {n:N0} conversations inserted in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s (one transaction, set-based SQL)");
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        {
+            var checkpoint = new Seeder(new SqliteDialect($"Data Source={path}"));
+            await checkpoint.PlainAsync("PRAGMA wal_checkpoint(TRUNCATE)");
+            fileBytes = new FileInfo(path).Length;
+            // Baseline: the same key and state in the smallest shape a rowid table with a unique key has.
+            var (_, bytes) = await Seeder.SqliteTableBytesAsync(path, ["conversations", "bench_min"],
+                "CREATE TABLE bench_min (id INTEGER PRIMARY KEY, line_id INTEGER NOT NULL, contact TEXT NOT NULL, channel INTEGER NOT NULL, state INTEGER NOT NULL, UNIQUE (line_id, contact, channel));" +
+                "INSERT INTO bench_min (line_id, contact, channel, state) SELECT line_id, contact, channel, state FROM conversations;");
+            var perConversation = (double)bytes["conversations"] / n;
+            var minimal = (double)bytes["bench_min"] / n;
+            _report.Add(new Row("D1", $"consent state per conversation at {n:N0}",
+                $"{Fmt.N(perConversation)} B", $"key + state only (rowid table + unique index): {Fmt.N(minimal)} B", Fmt.Ratio(perConversation / minimal),
+                "≤ 200 B", perConversation <= 200, Detail: "conversations table + its 2 indexes in a VACUUMed copy, SQLite; registry: 60 % opted in, 15 % pending, 10 % opted out, 15 % none; baseline: (line, contact, channel, state) in a rowid table with a unique index"));
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var serverDll = Path.Combine(AppContext.BaseDirectory, "Optline.Server.dll");
+        var loadDll = Path.Combine(AppContext.BaseDirectory, "Optline.Load.dll");
+        var environment = new Dictionary<string, string>
+        {
+            ["Optline__Database__ConnectionString"] = $"Data Source={path}",
+            ["Optline__Bootstrap__AdminApiKey"] = Bench.AdminKey,
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Optline__RateLimit__PermitsPerSecond"] = Bench.UnlimitedRate.ToString(CultureInfo.InvariantCulture),
+            ["Optline__RateLimit__Burst"] = Bench.UnlimitedRate.ToString(CultureInfo.InvariantCulture),
+        };
+
+        var starts = new List<double>();
+        var bareStarts = new List<double>();
+        long rssIdle = 0, rssLoaded = 0, bareRss = 0;
+        double lookups = double.NaN;
+        for (var run = 0; run < _t.StartRuns; run++)
+        {
+            var (bareMs, bareProcessRss, _) = await ChildAsync(loadDll, [BareHealth.Flag], environment, null);
+            bareStarts.Add(bareMs);
+            bareRss = bareProcessRss;
+            var (ms, rss, loaded) = await ChildAsync(serverDll, [], environment, run == 0 ? LookupBurstAsync : null);
+            starts.Add(ms);
+            if (run == 0)
+            {
+                (rssIdle, rssLoaded, lookups) = (rss, loaded.Rss, loaded.Lookups);
+            }
+        }
+
+        var start = Percentiles.Of(starts, 50);
+        var bare = Percentiles.Of(bareStarts, 50);
+        _report.Add(new Row("D2", $"first 200 after process start, {n:N0} conversations",
+            Fmt.Ms(start), $"bare Kestrel app started the same way: {Fmt.Ms(bare)}", Fmt.Ratio(start / bare), "≤ 1 s", start <= 1000, Detail: $"dotnet Optline.Server.dll on that database, polled /health every 5 ms; median of {starts.Count}: {string.Join(", ", starts.Select(s => Fmt.N(s)))} ms; baseline: this harness as a bare Kestrel app with /health, started the same way"));
+        _report.Add(new Row("D3", $"server RSS at {n:N0} conversations",
+            $"{Fmt.Bytes(rssIdle)} / {Fmt.Bytes(rssLoaded)}", $"bare Kestrel app: {Fmt.Bytes(bareRss)}", Fmt.Ratio((double)rssLoaded / bareRss), "≤ 150 MB",
+            Math.Max(rssIdle, rssLoaded) <= 150_000_000, Detail: $"after start / after {_t.Lookups.TotalSeconds:0} s of consent lookups over all conversations ({Fmt.Rate(lookups)}); VmRSS"));
+        _report.Add(new Row("D4", $"database file at {n:N0} conversations", $"{Fmt.Bytes(fileBytes)} ({Fmt.N((double)fileBytes / n)} B/conversation)", Goal: "reported", Detail: "after a WAL checkpoint"));
+    }
+
+    private async Task<(long Rss, double Lookups)> LookupBurstAsync(Uri address, int pid)
+    {
+        var n = options.Conversations;
+        var random = new Random(3);
+        var gate = new object();
+        LoadRequest Lookup()
+        {
+            int i;
+            lock (gate)
+            {
+                i = random.Next(n);
+            }
+
+            return new LoadRequest(HttpMethod.Get, $"/api/v1/consents?line={Uri.EscapeDataString(ContactPools.Contact(LineBase + (i % 1000)))}&contact={Uri.EscapeDataString(ContactPools.Contact(FootprintBase + i))}&channel=sms",
+                Bearer: Bench.AdminKey);
+        }
+
+        using var client = HttpLoad.Client(address, 32);
+        var result = await HttpLoad.ClosedLoopAsync(client, Lookup, 32, TimeSpan.FromSeconds(1), _t.Lookups);
+        if (result.Failed > 0)
+        {
+            _report.Note($"D3: {Failures(result)} among the consent lookups on the footprint database.");
+        }
+
+        return (Machine.RssBytes(pid), result.PerSecond);
+    }
+
+    /// <summary>Starts a child process, times its first 200 on /health, notes its RSS, runs <paramref name="then"/>, and kills it.</summary>
+    private static async Task<(double StartMs, long Rss, (long Rss, double Lookups) Loaded)> ChildAsync(string dll, string[] arguments,
+        Dictionary<string, string> environment, Func<Uri, int, Task<(long, double)>>? then)
+    {
+        var port = Net.FreePort();
+        var address = new Uri($"http://127.0.0.1:{port}");
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
+        var started = Stopwatch.GetTimestamp();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dll}.");
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            double? ms = null;
+            for (var attempt = 0; attempt < 6000 && Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(30) && !process.HasExited; attempt++)
+            {
+                try
+                {
+                    using var response = await probe.GetAsync("/health");
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+
+                await Task.Delay(5);
+            }
+
+            if (ms is null)
+            {
+                throw new InvalidOperationException($"{Path.GetFileName(dll)} gave no 200 on /health within 30 s: {output}");
+            }
+
+            var rss = Machine.RssBytes(process.Id);
+            var loaded = then is null ? (0L, double.NaN) : await then(address, process.Id);
+            return (ms.Value, rss, loaded);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ PostgreSQL
+
+    private async Task PostgresAsync()
+    {
+        await using var cluster = await PostgresCluster.StartAsync();
+        Log.Line("PostgreSQL cluster ready");
+        await WebhooksAsync(cluster);
+        await StorageAsync(cluster);
+
+        // Consent state on PostgreSQL: the same registry seeded into a database of its own.
+        var n = Math.Min(options.Conversations, 1_000_000);
+        var databaseOptions = new DatabaseOptions { Provider = "postgres", ConnectionString = await cluster.CreateDatabaseAsync("optline_footprint") };
+        await using var database = new OptlineDatabase(databaseOptions, TimeProvider.System, NullLoggerFactory.Instance);
+        await database.MigrateAsync();
+        var organizations = new OrganizationStore(database);
+        var org = await organizations.CreateOrganizationAsync(Bench.OrganizationName, Bench.AdminKey);
+        var (seeder, now) = (new Seeder(database.Dialect), NowMs);
+        var lineIds = await seeder.SeedLinesAsync(org, LineBase, 1000, now);
+        await seeder.SeedConversationsAsync(org, lineIds, FootprintBase, n, SeedStates.Registry, now);
+        await seeder.PlainAsync("VACUUM ANALYZE conversations");
+
+        var bytes = await seeder.PostgresBytesByTableAsync();
+        var perConversation = (double)bytes.GetValueOrDefault("conversations") / n;
+        _report.Add(new Row("P5", "consent state per conversation, PostgreSQL",
+            $"{Fmt.N(perConversation)} B", "", "", "reported (goal is SQLite's)", Detail: $"pg_total_relation_size(conversations) after VACUUM ANALYZE, {n:N0} conversations, same registry"));
+    }
+}

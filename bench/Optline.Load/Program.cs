@@ -1,0 +1,26 @@
+using Optline.Load;
+
+if (args.Length > 0 && args[0] == BareHealth.Flag)
+{
+    await BareHealth.RunAsync();
+    return 0;
+}
+
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (UsageRequestedException)
+{
+    Console.WriteLine(LoadOptions.Usage);
+    return 0;
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine(LoadOptions.Usage);
+    return 2;
+}
+
+return await new Harness(options).RunAsync();
