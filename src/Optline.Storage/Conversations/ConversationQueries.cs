@@ -113,7 +113,7 @@ public sealed class ConversationQueries(OptlineDatabase database)
                 "SELECT m.seq, m.id, c.channel, l.number, c.contact, m.body, m.status, m.updated_at FROM messages m " +
                 "JOIN conversations c ON c.id = m.conversation_id JOIN lines l ON l.id = c.line_id " +
                 $"WHERE m.kind = 0 AND m.direction = 1 AND m.status IN ('sent', 'delivered') AND c.channel IN ({(channelList.Length == 0 ? "-1" : channelList)}) " +
-                "AND (@to IS NULL OR c.contact = @to) ORDER BY m.updated_at, m.seq LIMIT @limit OFFSET @after")
+                "AND (@to IS NULL OR c.contact = @to) ORDER BY m.updated_at, m.outbox_id, m.seq LIMIT @limit OFFSET @after")
                 .WithNullable("@to", to).With("@after", after).With("@limit", limit);
             await using var reader = await command.ExecuteReaderAsync(ct);
             var items = new List<SimulatedMessage>();

@@ -80,6 +80,8 @@ CREATE TABLE messages (
     template_version {bigint} NULL,
     as_whatsapp_template {bigint} NOT NULL,
     provider_message_id TEXT NULL,
+    -- The outbox row it left through: orders sends finished in the same millisecond as they were queued.
+    outbox_id {bigint} NULL,
     created_at {bigint} NOT NULL,
     updated_at {bigint} NOT NULL
 );

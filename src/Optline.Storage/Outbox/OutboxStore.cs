@@ -276,9 +276,10 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
         }
 
         await using (var update = context.Command(
-            "UPDATE messages SET status = @status, reason = COALESCE(@reason, reason), provider_message_id = COALESCE(@provider, provider_message_id), updated_at = @now WHERE id = @id")
+            "UPDATE messages SET status = @status, reason = COALESCE(@reason, reason), provider_message_id = COALESCE(@provider, provider_message_id), " +
+            "outbox_id = @outbox, updated_at = @now WHERE id = @id")
             .With("@id", context.Dialect.Uuid(send.MessageId)).With("@status", status).With("@reason", reason)
-            .With("@provider", providerMessageId).With("@now", context.Now.ToUnixMs()))
+            .With("@provider", providerMessageId).With("@outbox", send.OutboxId).With("@now", context.Now.ToUnixMs()))
         {
             await update.ExecuteNonQueryAsync(ct);
         }
