@@ -226,7 +226,7 @@ public static class FsyncProbe
     }
 }
 
-/// <summary>Load average and memory of this machine, printed with the figures (other sessions may share it).</summary>
+/// <summary>Load average and memory of this machine, printed with the figures (other work may share it).</summary>
 public static class Machine
 {
     /// <summary>The 1, 5 and 15 minute load averages, and the share of the last minute in which some task waited for a CPU (Linux PSI).</summary>
