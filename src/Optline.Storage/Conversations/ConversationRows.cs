@@ -16,26 +16,44 @@ internal static class ConversationRows
     /// <summary>
     /// Loads the conversation for update, creating it first if it does not exist. On PostgreSQL the row is
     /// locked until the transaction ends: every node serialises on it. A contact opted out across the whole
-    /// organization starts opted out.
+    /// organization starts opted out. Held messages are read only while pending, the one state that holds any.
     /// </summary>
     public static async Task<ConversationRow> LoadForUpdateAsync(WriteContext context, long organizationId, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
     {
-        await using (var create = context.Command(
-            "INSERT INTO conversations (organization_id, line_id, contact, channel, state, version) " +
-            "SELECT @org, @line, @contact, @channel, CASE WHEN EXISTS (SELECT 1 FROM organization_opt_outs WHERE organization_id = @org AND contact = @contact) THEN 3 ELSE 0 END, 0 WHERE true " +
-            "ON CONFLICT (line_id, contact, channel) DO NOTHING")
-            .With("@org", organizationId).With("@line", lineId).With("@contact", contact).With("@channel", (long)channel))
+        var row = await FindForUpdateAsync(context, lineId, contact, channel, cancellationToken);
+        if (row is null)
         {
-            if (await create.ExecuteNonQueryAsync(cancellationToken) == 1)
+            await using (var create = context.Command(
+                "INSERT INTO conversations (organization_id, line_id, contact, channel, state, version) " +
+                "SELECT @org, @line, @contact, @channel, CASE WHEN EXISTS (SELECT 1 FROM organization_opt_outs WHERE organization_id = @org AND contact = @contact) THEN 3 ELSE 0 END, 0 WHERE true " +
+                "ON CONFLICT (line_id, contact, channel) DO NOTHING")
+                .With("@org", organizationId).With("@line", lineId).With("@contact", contact).With("@channel", (long)channel))
             {
-                await MarkOrganizationOptOutAsync(context, organizationId, lineId, contact, channel, cancellationToken);
+                if (await create.ExecuteNonQueryAsync(cancellationToken) == 1)
+                {
+                    await MarkOrganizationOptOutAsync(context, organizationId, lineId, contact, channel, cancellationToken);
+                }
             }
+
+            row = await FindForUpdateAsync(context, lineId, contact, channel, cancellationToken)
+                ?? throw new InvalidOperationException("The conversation row vanished inside its transaction.");
         }
 
-        var row = await FindAsync(context.Connection, context.Transaction, lineId, contact, channel, context.Dialect.ForUpdate, cancellationToken)
-            ?? throw new InvalidOperationException("The conversation row vanished inside its transaction.");
+        if (row.State.State != ConsentState.Pending)
+        {
+            return row;
+        }
+
         var held = await HeldAsync(context, row.Id, cancellationToken);
         return held.Count == 0 ? row : row with { State = row.State with { Held = held } };
+    }
+
+    private static async Task<ConversationRow?> FindForUpdateAsync(WriteContext context, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
+    {
+        await using var command = context.Command($"SELECT {Columns} FROM conversations WHERE line_id = @line AND contact = @contact AND channel = @channel{context.Dialect.ForUpdate}")
+            .With("@line", lineId).With("@contact", contact).With("@channel", (long)channel);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
     public static async Task<ConversationRow?> FindAsync(DbConnection connection, DbTransaction? transaction, long lineId, string contact, Channel channel, string lockClause, CancellationToken cancellationToken)

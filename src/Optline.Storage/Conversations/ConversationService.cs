@@ -86,7 +86,7 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
         // Lock order on PostgreSQL: the organization's chain head first, then conversations. Every writer of an
         // organization takes the head, so they never hold conversations in opposite orders.
         var audit = await AuditChain.OpenAsync(context, line.OrganizationId, ct);
-        var policy = await organizations.PolicyAsync(context.Connection, context.Transaction, line.OrganizationId, ct);
+        var policy = await organizations.PolicyAsync(context, line.OrganizationId, ct);
         var row = await ConversationRows.LoadForUpdateAsync(context, line.OrganizationId, line.Id, contact, channel, ct);
         var decision = ConsentEngine.Decide(row.State, @event, policy, await ContextAsync(line, contact, channel, ct));
 

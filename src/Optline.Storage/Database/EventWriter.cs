@@ -57,7 +57,7 @@ public sealed partial class EventWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<IWork>(MaxBatch);
-        DbConnection? connection = null;
+        WriterConnection? connection = null;
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -98,27 +98,27 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
     }
 
-    private async Task CommitBatchAsync(DbConnection connection, List<IWork> batch)
+    private async Task CommitBatchAsync(WriterConnection connection, List<IWork> batch)
     {
-        await using var transaction = await connection.BeginTransactionAsync();
+        await using var transaction = await connection.Connection.BeginTransactionAsync();
         // Stored times are whole milliseconds; deciding with the same precision keeps answers and rows identical.
         var now = _time.GetUtcNow();
-        var context = new WriteContext(connection, transaction, _dialect, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)));
+        var context = new WriteContext(connection.Connection, transaction, _dialect, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), connection.Statements);
         var done = new List<IWork>(batch.Count);
         foreach (var item in batch)
         {
-            await transaction.SaveAsync("event");
+            context.BeginEvent();
+            await ExecuteAsync(context, "SAVEPOINT event");
             try
             {
                 await item.RunAsync(context);
-                await transaction.ReleaseAsync("event");
+                await ExecuteAsync(context, "RELEASE SAVEPOINT event");
                 done.Add(item);
             }
             catch (DbException ex) when (ex.IsTransient && item.Attempts < MaxTransientRetries)
             {
                 // A deadlock or serialization failure (PostgreSQL): undo this event only and run it again in the next batch.
-                await transaction.RollbackAsync("event");
-                await transaction.ReleaseAsync("event");
+                await RollbackEventAsync(context);
                 item.Attempts++;
                 if (!_queue.Writer.TryWrite(item))
                 {
@@ -127,12 +127,12 @@ public sealed partial class EventWriter : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not StorageUnavailableException)
             {
-                await transaction.RollbackAsync("event");
-                await transaction.ReleaseAsync("event");
+                await RollbackEventAsync(context);
                 item.Fail(ex);
             }
         }
 
+        await context.FlushAsync(CancellationToken.None);
         await transaction.CommitAsync();
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _events, done.Count);
@@ -142,12 +142,35 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
     }
 
-    private async Task<DbConnection> OpenAsync()
+    private static async Task RollbackEventAsync(WriteContext context)
+    {
+        await ExecuteAsync(context, "ROLLBACK TO SAVEPOINT event");
+        await ExecuteAsync(context, "RELEASE SAVEPOINT event");
+        context.RollbackEvent();
+    }
+
+    private static async Task ExecuteAsync(WriteContext context, string sql)
+    {
+        await using var command = context.Command(sql);
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    private async Task<WriterConnection> OpenAsync()
     {
         var connection = _dialect.CreateConnection();
         await connection.OpenAsync();
         await _dialect.PrepareAsync(connection, CancellationToken.None);
-        return connection;
+        return new WriterConnection(connection, new StatementCache(connection, reuse: !_dialect.IsPostgres));
+    }
+
+    /// <summary>A writer's connection and the statements prepared on it, dropped together when the connection fails.</summary>
+    private sealed record WriterConnection(DbConnection Connection, StatementCache Statements) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            Statements.Dispose();
+            return Connection.DisposeAsync();
+        }
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "A batch of {Count} events could not be committed; each caller gets an error and nothing was acknowledged")]

@@ -1,17 +1,88 @@
 using System.Data.Common;
+using Optline.Storage.Audit;
 
 namespace Optline.Storage.Database;
 
-/// <summary>One event's view of the open write transaction: its connection, the dialect, and the time the batch began.</summary>
-public sealed class WriteContext(DbConnection connection, DbTransaction transaction, Dialect dialect, DateTimeOffset now)
+/// <summary>
+/// One batch's view of the open write transaction: its connection, the dialect, the time the batch began, its
+/// prepared statements, and what the events of the batch share — each organization's attestation chain head,
+/// read once and written once per batch, and the settings version in force.
+/// </summary>
+public sealed class WriteContext
 {
-    public DbConnection Connection => connection;
+    private readonly StatementCache _statements;
+    private readonly Dictionary<long, AuditChain> _chains = [];
+    private readonly Dictionary<long, long> _settingsVersions = [];
+    private readonly List<(AuditChain Chain, AuditChain.Mark Mark)> _marks = [];
+    private readonly List<AuditChain> _openedInEvent = [];
 
-    public DbTransaction Transaction => transaction;
+    internal WriteContext(DbConnection connection, DbTransaction transaction, Dialect dialect, DateTimeOffset now, StatementCache statements)
+    {
+        Connection = connection;
+        Transaction = transaction;
+        Dialect = dialect;
+        Now = now;
+        _statements = statements;
+    }
 
-    public Dialect Dialect => dialect;
+    public DbConnection Connection { get; }
 
-    public DateTimeOffset Now { get; } = now;
+    public DbTransaction Transaction { get; }
 
-    public DbCommand Command(string sql) => connection.Command(sql, transaction);
+    public Dialect Dialect { get; }
+
+    public DateTimeOffset Now { get; }
+
+    public Statement Command(string sql) => _statements.Get(sql, Transaction);
+
+    internal AuditChain? Chain(long organizationId) => _chains.GetValueOrDefault(organizationId);
+
+    internal void AddChain(long organizationId, AuditChain chain)
+    {
+        _chains[organizationId] = chain;
+        _openedInEvent.Add(chain);
+    }
+
+    /// <summary>The settings version read earlier in this batch, if any.</summary>
+    internal long? SettingsVersion(long organizationId) => _settingsVersions.TryGetValue(organizationId, out var version) ? version : null;
+
+    internal void RememberSettingsVersion(long organizationId, long version) => _settingsVersions[organizationId] = version;
+
+    internal void ForgetSettingsVersion(long organizationId) => _settingsVersions.Remove(organizationId);
+
+    /// <summary>Called before each event's savepoint: what to go back to if the event is rolled back.</summary>
+    internal void BeginEvent()
+    {
+        _openedInEvent.Clear();
+        _marks.Clear();
+        foreach (var chain in _chains.Values)
+        {
+            _marks.Add((chain, chain.Position));
+        }
+    }
+
+    /// <summary>The event's savepoint was rolled back: forget what it did to the shared state too.</summary>
+    internal void RollbackEvent()
+    {
+        foreach (var (chain, mark) in _marks)
+        {
+            chain.Position = mark;
+        }
+
+        foreach (var chain in _openedInEvent)
+        {
+            _chains.Remove(chain.OrganizationId);
+        }
+
+        _settingsVersions.Clear();
+    }
+
+    /// <summary>Writes each chain head touched by the batch; runs once, just before the commit.</summary>
+    internal async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        foreach (var chain in _chains.Values)
+        {
+            await chain.WriteHeadAsync(cancellationToken);
+        }
+    }
 }

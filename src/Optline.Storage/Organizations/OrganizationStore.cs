@@ -185,6 +185,7 @@ public sealed class OrganizationStore(OptlineDatabase database)
                 await update.ExecuteNonQueryAsync(ct);
             }
 
+            context.ForgetSettingsVersion(organizationId);
             var audit = await AuditChain.OpenAsync(context, organizationId, ct);
             await audit.AppendAsync(new AuditEntry("settings_changed") { Detail = document, TemplateVersion = version + 1, Text = actor }, ct);
             await audit.CloseAsync(ct);
@@ -196,6 +197,24 @@ public sealed class OrganizationStore(OptlineDatabase database)
     {
         await using var command = connection.Command("SELECT version FROM settings WHERE organization_id = @org", transaction).With("@org", organizationId);
         var version = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        return await PolicyAsync(connection, transaction, organizationId, version, cancellationToken);
+    }
+
+    /// <summary>The policy in force for an event of a write batch: the settings version is read once per batch.</summary>
+    public async Task<ConsentPolicy> PolicyAsync(WriteContext context, long organizationId, CancellationToken cancellationToken)
+    {
+        if (context.SettingsVersion(organizationId) is not { } version)
+        {
+            await using var command = context.Command("SELECT version FROM settings WHERE organization_id = @org").With("@org", organizationId);
+            version = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            context.RememberSettingsVersion(organizationId, version);
+        }
+
+        return await PolicyAsync(context.Connection, context.Transaction, organizationId, version, cancellationToken);
+    }
+
+    private async Task<ConsentPolicy> PolicyAsync(DbConnection connection, DbTransaction? transaction, long organizationId, long version, CancellationToken cancellationToken)
+    {
         if (_policies.TryGetValue((organizationId, version), out var policy))
         {
             return policy;

@@ -1,0 +1,86 @@
+using System.Data;
+using System.Data.Common;
+
+namespace Optline.Storage.Database;
+
+/// <summary>
+/// One SQL statement of a write transaction. On SQLite it is a command prepared once per writer connection and
+/// reused by every event that runs the same SQL (compiling the SQL again cost as much as running it); disposing
+/// it hands it back. On PostgreSQL it is a fresh command each time and Npgsql's automatic preparation does the reuse.
+/// </summary>
+public sealed class Statement : IAsyncDisposable
+{
+    private readonly DbCommand _command;
+    private readonly StatementCache? _owner;
+    private int _bound;
+
+    internal Statement(DbCommand command, StatementCache? owner)
+    {
+        _command = command;
+        _owner = owner;
+    }
+
+    internal bool InUse { get; private set; }
+
+    internal Statement Rent(DbTransaction transaction)
+    {
+        InUse = true;
+        _bound = 0;
+        _command.Transaction = transaction;
+        return this;
+    }
+
+    public Statement With(string name, object? value)
+    {
+        Parameter(name).Value = value ?? DBNull.Value;
+        return this;
+    }
+
+    /// <summary>A parameter that may be null and is compared with <c>@x IS NULL</c>: typed, since PostgreSQL cannot infer an untyped null.</summary>
+    public Statement WithNullable<T>(string name, T? value)
+    {
+        var parameter = Parameter(name);
+        parameter.Value = (object?)value ?? DBNull.Value;
+        parameter.DbType = typeof(T) == typeof(long) || typeof(T) == typeof(long?) ? DbType.Int64 : DbType.String;
+        return this;
+    }
+
+    public Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken) => _command.ExecuteNonQueryAsync(cancellationToken);
+
+    public Task<DbDataReader> ExecuteReaderAsync(CancellationToken cancellationToken) => _command.ExecuteReaderAsync(cancellationToken);
+
+    public Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken) => _command.ExecuteScalarAsync(cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        InUse = false;
+        return _owner is null ? _command.DisposeAsync() : ValueTask.CompletedTask;
+    }
+
+    internal void Discard() => _command.Dispose();
+
+    /// <summary>
+    /// The parameter called <paramref name="name"/>, created on first use. A call site binds the same names in
+    /// the same order every time, so the next one in line is almost always the one asked for.
+    /// </summary>
+    private DbParameter Parameter(string name)
+    {
+        var parameters = _command.Parameters;
+        var position = _bound++;
+        if (position < parameters.Count && parameters[position].ParameterName == name)
+        {
+            return parameters[position];
+        }
+
+        var index = parameters.IndexOf(name);
+        if (index >= 0)
+        {
+            return parameters[index];
+        }
+
+        var parameter = _command.CreateParameter();
+        parameter.ParameterName = name;
+        parameters.Add(parameter);
+        return parameter;
+    }
+}

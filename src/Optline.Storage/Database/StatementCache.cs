@@ -1,0 +1,39 @@
+using System.Data.Common;
+
+namespace Optline.Storage.Database;
+
+/// <summary>The prepared statements of one writer connection, by SQL text; they live and die with the connection.</summary>
+internal sealed class StatementCache(DbConnection connection, bool reuse) : IDisposable
+{
+    private readonly Dictionary<string, Statement> _statements = new(StringComparer.Ordinal);
+
+    public Statement Get(string sql, DbTransaction transaction)
+    {
+        if (!reuse)
+        {
+            return new Statement(connection.Command(sql), null).Rent(transaction);
+        }
+
+        if (_statements.TryGetValue(sql, out var cached))
+        {
+            // The same SQL run again while its reader is still open (a nested call) gets a command of its own.
+            return cached.InUse ? new Statement(connection.Command(sql), null).Rent(transaction) : cached.Rent(transaction);
+        }
+
+        var command = connection.Command(sql, transaction);
+        command.Prepare();
+        var statement = new Statement(command, this);
+        _statements[sql] = statement;
+        return statement.Rent(transaction);
+    }
+
+    public void Dispose()
+    {
+        foreach (var statement in _statements.Values)
+        {
+            statement.Discard();
+        }
+
+        _statements.Clear();
+    }
+}
