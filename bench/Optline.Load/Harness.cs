@@ -399,7 +399,8 @@ public sealed partial class Harness(LoadOptions options)
             _report.Add(new Row("U2", "events per commit, unit of work, SQLite", Fmt.N(perCommit, 1), "", "", "≥ 8", perCommit >= 8, Detail: "EventWriter.Stats over the U1 run"));
         }
 
-        Log.Line($"{label} unit of work: {uow:N0} events/s, {perCommit:N1} per commit; raw loop {raw:N0}/s");
+        var commitMs = (after.CommitTime - before.CommitTime).TotalMilliseconds / Math.Max(1, after.Batches - before.Batches);
+        Log.Line($"{label} unit of work: {uow:N0} events/s, {perCommit:N1} per commit, {commitMs:N2} ms per commit ({100 * (after.CommitTime - before.CommitTime).TotalSeconds / took.TotalSeconds:N0} % of the run); raw loop {raw:N0}/s");
     }
 
     // ------------------------------------------------------------------------------------------------ outbox

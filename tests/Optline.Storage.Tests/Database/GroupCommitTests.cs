@@ -1,3 +1,4 @@
+using Optline.Storage.Audit;
 using Optline.Core.Consent;
 using Optline.Storage.Organizations;
 using Optline.Storage.Tests.Support;
@@ -58,6 +59,30 @@ public sealed class GroupCommitTests
         Assert.Equal(20, await db.CountAsync("conversations"));
         Assert.Equal(20, await db.CountAsync("processed_inbound"));
         Assert.Equal(0, await db.CountAsync("conversations", "line_id = 9999"));
+        await AuditRows.AssertChainIntactAsync(db);
+    }
+
+    [Theory, AllDatabases]
+    public async Task An_event_rolled_back_after_writing_to_the_chain_leaves_no_gap_in_it(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var gates = await WriterGates.HoldAsync(db.Database);
+        var recordsBefore = await db.CountAsync("audit_records");
+
+        var first = db.Conversations.ContactSendAsync(db.Inbound(Contact(1), "Hello"));
+        var failsAfterAppending = db.Database.WriteAsync<bool>(async (context, ct) =>
+        {
+            var chain = await AuditChain.OpenAsync(context, db.Line.OrganizationId, ct);
+            await chain.AppendAsync(new AuditEntry("never_committed"), ct);
+            throw new InvalidOperationException("fails after appending");
+        });
+        var last = db.Conversations.ContactSendAsync(db.Inbound(Contact(2), "Hello"));
+
+        gates.OpenAll();
+        await Task.WhenAll(first, last);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failsAfterAppending);
+        Assert.Equal(0, await db.CountAsync("audit_records", "event = 'never_committed'"));
+        Assert.True(await db.CountAsync("audit_records") > recordsBefore);
         await AuditRows.AssertChainIntactAsync(db);
     }
 
