@@ -14,6 +14,7 @@ public sealed class OrganizationStore(OptlineDatabase database)
 
     private readonly ConcurrentDictionary<string, Principal> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(long, long), ConsentPolicy> _policies = new();
+    private readonly LineCache _lines = new(database.Time);
 
     public Task<bool> IsEmptyAsync(CancellationToken cancellationToken = default) =>
         database.ReadAsync(async connection =>
@@ -83,8 +84,9 @@ public sealed class OrganizationStore(OptlineDatabase database)
         }, cancellationToken);
     }
 
-    public Task<Line?> RenameLineAsync(long organizationId, long lineId, string displayName, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (context, ct) =>
+    public async Task<Line?> RenameLineAsync(long organizationId, long lineId, string displayName, CancellationToken cancellationToken = default)
+    {
+        var renamed = await database.WriteAsync(async (context, ct) =>
         {
             var line = await FindLineAsync(context.Connection, context.Transaction, "id = @id", lineId, ct);
             if (line is null || line.OrganizationId != organizationId)
@@ -99,6 +101,11 @@ public sealed class OrganizationStore(OptlineDatabase database)
             await audit.CloseAsync(ct);
             return line with { DisplayName = displayName };
         }, cancellationToken);
+
+        // After the commit: a lookup in between would otherwise cache the old name again.
+        _lines.Forget(lineId);
+        return renamed;
+    }
 
     public async Task<Principal?> AuthenticateAsync(string key, CancellationToken cancellationToken = default)
     {
@@ -144,11 +151,13 @@ public sealed class OrganizationStore(OptlineDatabase database)
             return await reader.ReadAsync(cancellationToken) ? new Organization(reader.GetInt64(0), reader.GetString(1)) : null;
         }, cancellationToken);
 
-    public Task<Line?> FindLineByNumberAsync(string number, CancellationToken cancellationToken = default) =>
-        database.ReadAsync(connection => FindLineAsync(connection, null, "number = @id", number, cancellationToken), cancellationToken);
+    public async Task<Line?> FindLineByNumberAsync(string number, CancellationToken cancellationToken = default) =>
+        _lines.ByNumber(number) ?? _lines.Remember(
+            await database.ReadAsync(connection => FindLineAsync(connection, null, "number = @id", number, cancellationToken), cancellationToken));
 
-    public Task<Line?> FindLineByIdAsync(long id, CancellationToken cancellationToken = default) =>
-        database.ReadAsync(connection => FindLineAsync(connection, null, "id = @id", id, cancellationToken), cancellationToken);
+    public async Task<Line?> FindLineByIdAsync(long id, CancellationToken cancellationToken = default) =>
+        _lines.ById(id) ?? _lines.Remember(
+            await database.ReadAsync(connection => FindLineAsync(connection, null, "id = @id", id, cancellationToken), cancellationToken));
 
     public Task<IReadOnlyList<Line>> ListLinesAsync(long organizationId, long after, int limit, CancellationToken cancellationToken = default) =>
         database.ReadAsync<IReadOnlyList<Line>>(async connection =>
