@@ -3,88 +3,135 @@ using Optline.Storage.Database;
 namespace Optline.Storage.Audit;
 
 /// <summary>
-/// Appends to an organization's chain inside the current write transaction. The head is read (and on PostgreSQL
-/// locked <c>FOR UPDATE</c>; SQLite has one writer) by the first event of a batch that writes to the chain, carried
-/// in memory through the batch, and written back once just before the commit, so concurrent nodes never fork it.
+/// Appends to an organization's chain inside the current write transaction. The events of a batch add their
+/// records in order; just before the commit the head is read and locked (PostgreSQL <c>FOR UPDATE</c>; SQLite has
+/// one writer), the records are numbered and hashed from it and inserted, and the head moves to the last one.
+/// Taking the head last, and only for the moment of the commit, lets writers and nodes work side by side
+/// without ever forking the chain.
 /// </summary>
 public sealed class AuditChain
 {
-    private readonly WriteContext _context;
-    private bool _headExists;
-    private long _writtenSeq;
+    private const int LargestInsert = 16;
 
-    private AuditChain(WriteContext context, long organizationId, long seq, string hash, bool headExists)
+    private readonly WriteContext _context;
+    private readonly List<AuditEntry> _pending = [];
+
+    private AuditChain(WriteContext context, long organizationId)
     {
         _context = context;
         OrganizationId = organizationId;
-        Position = new Mark(seq, hash);
-        _writtenSeq = seq;
-        _headExists = headExists;
     }
-
-    /// <summary>The last record appended: its sequence number and hash.</summary>
-    public readonly record struct Mark(long Seq, string Hash);
 
     public long OrganizationId { get; }
 
-    internal Mark Position { get; set; }
-
-    public static async Task<AuditChain> OpenAsync(WriteContext context, long organizationId, CancellationToken cancellationToken)
+    /// <summary>Records appended so far in this batch; an event rolled back goes back to its starting count.</summary>
+    internal int Appended
     {
-        if (context.Chain(organizationId) is { } open)
-        {
-            return open;
-        }
-
-        AuditChain chain;
-        await using (var command = context.Command($"SELECT seq, hash FROM audit_heads WHERE organization_id = @org{context.Dialect.ForUpdate}")
-            .With("@org", organizationId))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            chain = await reader.ReadAsync(cancellationToken)
-                ? new AuditChain(context, organizationId, reader.GetInt64(0), reader.GetString(1), headExists: true)
-                : new AuditChain(context, organizationId, 0, AuditHash.Genesis, headExists: false);
-        }
-
-        context.AddChain(organizationId, chain);
-        return chain;
+        get => _pending.Count;
+        set => _pending.RemoveRange(value, _pending.Count - value);
     }
 
-    public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
+    /// <summary>The organization's chain for this batch.</summary>
+    public static Task<AuditChain> OpenAsync(WriteContext context, long organizationId, CancellationToken cancellationToken)
     {
-        var (previousSeq, previousHash) = Position;
-        var seq = previousSeq + 1;
-        var at = _context.Now;
-        var hash = AuditHash.Compute(OrganizationId, seq, at, entry, previousHash);
-        await using var command = _context.Command(
-            "INSERT INTO audit_records (organization_id, seq, at, event, line_number, contact, channel, message_id, text, template_id, template_version, rule, classifier_version, provider_message_id, signature, payload_sha256, detail, prev_hash, hash) " +
-            "VALUES (@org, @seq, @at, @event, @line, @contact, @channel, @message, @text, @template, @version, @rule, @classifier, @provider, @signature, @payload, @detail, @prev, @hash)")
-            .With("@org", OrganizationId).With("@seq", seq).With("@at", at.ToUnixMs()).With("@event", entry.Event)
-            .With("@line", entry.LineNumber).With("@contact", entry.Contact).With("@channel", entry.Channel).With("@message", entry.MessageId)
-            .With("@text", entry.Text).With("@template", entry.TemplateId).With("@version", entry.TemplateVersion).With("@rule", entry.Rule)
-            .With("@classifier", entry.ClassifierVersion).With("@provider", entry.ProviderMessageId).With("@signature", entry.Signature)
-            .With("@payload", entry.PayloadSha256).With("@detail", entry.Detail).With("@prev", previousHash).With("@hash", hash);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        Position = new Mark(seq, hash);
+        if (context.Chain(organizationId) is not { } chain)
+        {
+            chain = new AuditChain(context, organizationId);
+            context.AddChain(organizationId, chain);
+        }
+
+        return Task.FromResult(chain);
     }
 
-    /// <summary>Ends an event's use of the chain. The head itself is written once per batch, just before the commit.</summary>
+    public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
+    {
+        _pending.Add(entry);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Ends an event's use of the chain; its records are written with the rest of the batch.</summary>
     public Task CloseAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    internal async Task WriteHeadAsync(CancellationToken cancellationToken)
+    /// <summary>Numbers, hashes and inserts the batch's records and moves the head; runs once, just before the commit.</summary>
+    internal async Task WriteAsync(CancellationToken cancellationToken)
     {
-        var (seq, hash) = Position;
-        if (seq == _writtenSeq)
+        if (_pending.Count == 0)
         {
             return;
         }
 
-        var sql = _headExists
+        var (seq, hash, headExists) = await ReadHeadAsync(cancellationToken);
+        var at = _context.Now;
+        var records = new List<(long Seq, AuditEntry Entry, string PreviousHash, string Hash)>(_pending.Count);
+        foreach (var entry in _pending)
+        {
+            seq++;
+            var next = AuditHash.Compute(OrganizationId, seq, at, entry, hash);
+            records.Add((seq, entry, hash, next));
+            hash = next;
+        }
+
+        for (var start = 0; start < records.Count;)
+        {
+            var size = LargestInsert;
+            while (size > records.Count - start)
+            {
+                size /= 2;
+            }
+
+            await InsertAsync(records, start, size, at, cancellationToken);
+            start += size;
+        }
+
+        var sql = headExists
             ? "UPDATE audit_heads SET seq = @seq, hash = @hash WHERE organization_id = @org"
             : "INSERT INTO audit_heads (organization_id, seq, hash) VALUES (@org, @seq, @hash)";
         await using var command = _context.Command(sql).With("@org", OrganizationId).With("@seq", seq).With("@hash", hash);
         await command.ExecuteNonQueryAsync(cancellationToken);
-        _headExists = true;
-        _writtenSeq = seq;
+        _pending.Clear();
+    }
+
+    private async Task<(long Seq, string Hash, bool Exists)> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _context.Command($"SELECT seq, hash FROM audit_heads WHERE organization_id = @org{_context.Dialect.ForUpdate}")
+            .With("@org", OrganizationId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? (reader.GetInt64(0), reader.GetString(1), true)
+            : (0, AuditHash.Genesis, false);
+    }
+
+    private async Task InsertAsync(List<(long Seq, AuditEntry Entry, string PreviousHash, string Hash)> records, int start, int count, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = _context.Command(InsertSql.For(count));
+        for (var i = 0; i < count; i++)
+        {
+            var (seq, entry, previousHash, hash) = records[start + i];
+            command.With(InsertSql.Name(i, 0), OrganizationId).With(InsertSql.Name(i, 1), seq).With(InsertSql.Name(i, 2), at.ToUnixMs())
+                .With(InsertSql.Name(i, 3), entry.Event).With(InsertSql.Name(i, 4), entry.LineNumber).With(InsertSql.Name(i, 5), entry.Contact)
+                .With(InsertSql.Name(i, 6), entry.Channel).With(InsertSql.Name(i, 7), entry.MessageId).With(InsertSql.Name(i, 8), entry.Text)
+                .With(InsertSql.Name(i, 9), entry.TemplateId).With(InsertSql.Name(i, 10), entry.TemplateVersion).With(InsertSql.Name(i, 11), entry.Rule)
+                .With(InsertSql.Name(i, 12), entry.ClassifierVersion).With(InsertSql.Name(i, 13), entry.ProviderMessageId)
+                .With(InsertSql.Name(i, 14), entry.Signature).With(InsertSql.Name(i, 15), entry.PayloadSha256).With(InsertSql.Name(i, 16), entry.Detail)
+                .With(InsertSql.Name(i, 17), previousHash).With(InsertSql.Name(i, 18), hash);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Multi-row inserts of 1, 2, 4, 8 and 16 records, their SQL and parameter names built once.</summary>
+    private static class InsertSql
+    {
+        private const int Columns = 19;
+        private static readonly string[] Sql = [.. Enumerable.Range(0, 5).Select(power => Build(1 << power))];
+        private static readonly string[] Names = [.. Enumerable.Range(0, LargestInsert * Columns).Select(n => $"@r{n / Columns}c{n % Columns}")];
+
+        public static string For(int count) => Sql[System.Numerics.BitOperations.Log2((uint)count)];
+
+        public static string Name(int row, int column) => Names[(row * Columns) + column];
+
+        private static string Build(int rows) =>
+            "INSERT INTO audit_records (organization_id, seq, at, event, line_number, contact, channel, message_id, text, template_id, template_version, rule, classifier_version, provider_message_id, signature, payload_sha256, detail, prev_hash, hash) VALUES " +
+            string.Join(", ", Enumerable.Range(0, rows).Select(row => "(" + string.Join(", ", Enumerable.Range(0, Columns).Select(column => $"@r{row}c{column}")) + ")"));
     }
 }

@@ -32,7 +32,7 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
             var trigger = new Trigger(id, Direction.Outbound, body, null);
             var cause = new AuditEntry("line_message") { Text = body, Detail = actor };
             return ProcessAsync(context, line, contact, channel, new LineSent(id, body, context.Now), trigger, cause, ct);
-        }, cancellationToken);
+        }, line.Id, contact, cancellationToken);
 
     public Task<EventOutcome> ContactSendAsync(InboundMessage message, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (context, ct) =>
@@ -57,11 +57,11 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
                 new ContactSent(id, message.Body, context.Now, message.CarrierOptOut), trigger, cause, ct);
             await RecordProviderOutcomeAsync(context, message.Provider, message.ProviderMessageId, outcome, ct);
             return outcome;
-        }, cancellationToken);
+        }, message.Line.Id, message.Contact, cancellationToken);
 
     /// <summary>Any other event on a conversation: an import, a revocation, a carrier opt-out, a review decision, time passing.</summary>
     public Task<EventOutcome> ApplyAsync(Line line, string contact, Channel channel, Func<DateTimeOffset, ConsentEvent> @event, AuditEntry cause, CancellationToken cancellationToken = default) =>
-        database.WriteAsync((context, ct) => ProcessAsync(context, line, contact, channel, @event(context.Now), null, cause, ct), cancellationToken);
+        database.WriteAsync((context, ct) => ProcessAsync(context, line, contact, channel, @event(context.Now), null, cause, ct), line.Id, contact, cancellationToken);
 
     /// <summary>
     /// A person's judgement of a flagged message, in one transaction with what it decides: an opt-out, or nothing but
@@ -79,12 +79,11 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
 
             ConsentEvent @event = optOut ? new ReviewedAsOptOut(messageId, context.Now) : new TimePassed(context.Now);
             return await ProcessAsync(context, line, contact, channel, @event, null, cause, ct);
-        }, cancellationToken);
+        }, line.Id, contact, cancellationToken);
 
     internal async Task<EventOutcome> ProcessAsync(WriteContext context, Line line, string contact, Channel channel, ConsentEvent @event, Trigger? trigger, AuditEntry cause, CancellationToken ct)
     {
-        // Lock order on PostgreSQL: the organization's chain head first, then conversations. Every writer of an
-        // organization takes the head, so they never hold conversations in opposite orders.
+        // The chain head is locked only at the end of the batch (see AuditChain), after every conversation row.
         var audit = await AuditChain.OpenAsync(context, line.OrganizationId, ct);
         var policy = await organizations.PolicyAsync(context, line.OrganizationId, ct);
         var row = await ConversationRows.LoadForUpdateAsync(context, line.OrganizationId, line.Id, contact, channel, ct);

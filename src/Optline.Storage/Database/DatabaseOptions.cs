@@ -10,6 +10,12 @@ public sealed class DatabaseOptions
 
     public string ConnectionString { get; set; } = "Data Source=data/optline.db";
 
+    /// <summary>
+    /// Group-commit writers (<c>Optline__Database__Writers</c>). SQLite allows only one; on PostgreSQL the default
+    /// is four, each with its own connection, and the events of one conversation always go to the same one.
+    /// </summary>
+    public int? Writers { get; set; }
+
     public bool IsPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase)
         || string.Equals(Provider, "postgresql", StringComparison.OrdinalIgnoreCase);
 
@@ -18,6 +24,11 @@ public sealed class DatabaseOptions
         if (!IsPostgres && !string.Equals(Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
         {
             return $"Optline__Database__Provider must be 'sqlite' or 'postgres', not '{Provider}'.";
+        }
+
+        if (Writers is < 1 or > 64 || (Writers > 1 && !IsPostgres))
+        {
+            return "Optline__Database__Writers must be between 1 and 64, and 1 on SQLite.";
         }
 
         return string.IsNullOrWhiteSpace(ConnectionString) ? "Optline__Database__ConnectionString is empty." : null;

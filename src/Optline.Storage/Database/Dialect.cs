@@ -79,7 +79,7 @@ public sealed class SqliteDialect(string connectionString) : Dialect
 
 public sealed class PostgresDialect(string connectionString) : Dialect, IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+    private readonly NpgsqlDataSource _dataSource = new NpgsqlDataSourceBuilder(WithAutoPrepare(connectionString)).Build();
 
     /// <summary>Closes the pooled connections; without it a closed database object keeps its idle server connections open.</summary>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
@@ -101,6 +101,22 @@ public sealed class PostgresDialect(string connectionString) : Dialect, IAsyncDi
     public override object Uuid(Guid id) => id;
 
     public override Guid ReadUuid(DbDataReader reader, int ordinal) => reader.GetGuid(ordinal);
+
+    /// <summary>
+    /// Statements run often are prepared on the server once per connection (parsing and planning them again cost
+    /// as much as running them), unless the connection string says otherwise.
+    /// </summary>
+    private static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
+    }
 
     /// <summary>Acknowledged means durable on PostgreSQL too, whatever the server default.</summary>
     public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)

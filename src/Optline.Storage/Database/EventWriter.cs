@@ -6,18 +6,20 @@ using Microsoft.Extensions.Logging;
 namespace Optline.Storage.Database;
 
 /// <summary>
-/// Group commit. Every write waits in one queue; a writer takes all that are waiting, runs each inside
+/// Group commit. Every write waits in its writer's queue; the writer takes all that are waiting, runs each inside
 /// its own savepoint (so one failing event changes nothing and does not fail the others), commits the
 /// batch once, and only then completes the callers. One fsync acknowledges many events.
-/// SQLite has one writer (its lock allows no more); PostgreSQL has several, serialised per conversation
-/// by row locks inside the database.
+/// SQLite has one writer (its lock allows no more). PostgreSQL has several, serialised per conversation by row
+/// locks inside the database; the events of one conversation all go to the same writer, so a node's writers do
+/// not wait on each other's rows.
 /// </summary>
 public sealed partial class EventWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
     private const int MaxTransientRetries = 5;
+    private const int DefaultPostgresWriters = 4;
 
-    private readonly Channel<IWork> _queue = Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Channel<IWork>[] _queues;
     private readonly Dialect _dialect;
     private readonly TimeProvider _time;
     private readonly ILogger<EventWriter> _logger;
@@ -26,16 +28,21 @@ public sealed partial class EventWriter : IAsyncDisposable
     private long _batches;
     private long _events;
     private long _commitTicks;
+    private int _nextQueue;
 
     public EventWriter(Dialect dialect, TimeProvider time, ILogger<EventWriter> logger, int? writers = null)
     {
         _dialect = dialect;
         _time = time;
         _logger = logger;
-        var count = writers ?? (dialect.IsPostgres ? 4 : 1);
+        var count = writers ?? (dialect.IsPostgres ? DefaultPostgresWriters : 1);
         _checkpointer = dialect is SqliteDialect ? new WalCheckpointer(dialect, logger) : null;
-        _writers = [.. Enumerable.Range(0, count).Select(_ => Task.Run(RunAsync))];
+        _queues = [.. Enumerable.Range(0, count).Select(_ => Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true }))];
+        _writers = [.. _queues.Select(queue => Task.Run(() => RunAsync(queue)))];
     }
+
+    /// <summary>How many writers commit side by side, each on its own connection.</summary>
+    public int WriterCount => _queues.Length;
 
     /// <summary>
     /// Commits so far, events in them (events per commit is the group-commit figure), and the time spent in the
@@ -44,11 +51,15 @@ public sealed partial class EventWriter : IAsyncDisposable
     public (long Batches, long Events, TimeSpan CommitTime) Stats =>
         (Interlocked.Read(ref _batches), Interlocked.Read(ref _events), TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks)));
 
-    /// <summary>Runs <paramref name="work"/> in the next batch; completes once the batch is committed.</summary>
-    public Task<T> ExecuteAsync<T>(Func<WriteContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs <paramref name="work"/> in the next batch; completes once the batch is committed. Work about one
+    /// conversation (<paramref name="key"/>) always goes to the same writer; other work to any.
+    /// </summary>
+    public Task<T> ExecuteAsync<T>(Func<WriteContext, CancellationToken, Task<T>> work, ConversationKey? key = null, CancellationToken cancellationToken = default)
     {
-        var item = new Work<T>(work);
-        if (!_queue.Writer.TryWrite(item))
+        var partition = key?.GetHashCode() ?? Interlocked.Increment(ref _nextQueue);
+        var item = new Work<T>(work, key, _queues[(int)((uint)partition % (uint)_queues.Length)]);
+        if (!item.Queue.Writer.TryWrite(item))
         {
             throw new ObjectDisposedException(nameof(EventWriter));
         }
@@ -58,7 +69,11 @@ public sealed partial class EventWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        foreach (var queue in _queues)
+        {
+            queue.Writer.TryComplete();
+        }
+
         await Task.WhenAll(_writers);
         if (_checkpointer is not null)
         {
@@ -66,14 +81,14 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync()
+    private async Task RunAsync(Channel<IWork> queue)
     {
         var batch = new List<IWork>(MaxBatch);
         WriterConnection? connection = null;
-        while (await _queue.Reader.WaitToReadAsync())
+        while (await queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item))
             {
                 batch.Add(item);
             }
@@ -117,7 +132,7 @@ public sealed partial class EventWriter : IAsyncDisposable
         var now = _time.GetUtcNow();
         var context = new WriteContext(connection.Connection, transaction, _dialect, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), connection.Statements);
         var done = new List<IWork>(batch.Count);
-        foreach (var item in batch)
+        foreach (var item in InLockOrder(batch))
         {
             context.BeginEvent();
             await ExecuteAsync(context, "SAVEPOINT event");
@@ -132,7 +147,7 @@ public sealed partial class EventWriter : IAsyncDisposable
                 // A deadlock or serialization failure (PostgreSQL): undo this event only and run it again in the next batch.
                 await RollbackEventAsync(context);
                 item.Attempts++;
-                if (!_queue.Writer.TryWrite(item))
+                if (!item.Queue.Writer.TryWrite(item))
                 {
                     item.Fail(ex);
                 }
@@ -156,6 +171,14 @@ public sealed partial class EventWriter : IAsyncDisposable
             item.Complete();
         }
     }
+
+    /// <summary>
+    /// The batch in the order its events take locks: work that is about no conversation first, then by conversation
+    /// (every node uses the same order, so batches on different nodes never deadlock), each conversation's events as
+    /// they arrived.
+    /// </summary>
+    private static IEnumerable<IWork> InLockOrder(List<IWork> batch) =>
+        batch.Count == 1 ? batch : batch.Select((item, arrival) => (item, arrival)).OrderBy(x => x.item.Key).ThenBy(x => x.arrival).Select(x => x.item);
 
     private static async Task RollbackEventAsync(WriteContext context)
     {
@@ -196,6 +219,10 @@ public sealed partial class EventWriter : IAsyncDisposable
     {
         int Attempts { get; set; }
 
+        Channel<IWork> Queue { get; }
+
+        ConversationKey? Key { get; }
+
         Task RunAsync(WriteContext context);
 
         void Complete();
@@ -203,12 +230,16 @@ public sealed partial class EventWriter : IAsyncDisposable
         void Fail(Exception exception);
     }
 
-    private sealed class Work<T>(Func<WriteContext, CancellationToken, Task<T>> work) : IWork
+    private sealed class Work<T>(Func<WriteContext, CancellationToken, Task<T>> work, ConversationKey? key, Channel<IWork> queue) : IWork
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;
 
         public int Attempts { get; set; }
+
+        public Channel<IWork> Queue => queue;
+
+        public ConversationKey? Key => key;
 
         public Task<T> Task => _completion.Task;
 

@@ -10,7 +10,7 @@ public sealed class OptlineDatabase : IAsyncDisposable
     {
         Dialect = options.IsPostgres ? new PostgresDialect(options.ConnectionString) : CreateSqlite(options.ConnectionString);
         Time = time;
-        Writer = new EventWriter(Dialect, time, loggers.CreateLogger<EventWriter>());
+        Writer = new EventWriter(Dialect, time, loggers.CreateLogger<EventWriter>(), options.Writers);
     }
 
     public Dialect Dialect { get; }
@@ -23,7 +23,11 @@ public sealed class OptlineDatabase : IAsyncDisposable
         new Migrator(Dialect).MigrateAsync(cancellationToken);
 
     public Task<T> WriteAsync<T>(Func<WriteContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
-        Writer.ExecuteAsync(work, cancellationToken);
+        Writer.ExecuteAsync(work, null, cancellationToken);
+
+    /// <summary>A write about one conversation: every write about it goes through the same writer.</summary>
+    public Task<T> WriteAsync<T>(Func<WriteContext, CancellationToken, Task<T>> work, long lineId, string contact, CancellationToken cancellationToken = default) =>
+        Writer.ExecuteAsync(work, new ConversationKey(lineId, contact), cancellationToken);
 
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken = default)
     {

@@ -5,15 +5,15 @@ namespace Optline.Storage.Database;
 
 /// <summary>
 /// One batch's view of the open write transaction: its connection, the dialect, the time the batch began, its
-/// prepared statements, and what the events of the batch share — each organization's attestation chain head,
-/// read once and written once per batch, and the settings version in force.
+/// prepared statements, and what the events of the batch share — each organization's attestation records,
+/// written together just before the commit, and the settings version in force.
 /// </summary>
 public sealed class WriteContext
 {
     private readonly StatementCache _statements;
     private readonly Dictionary<long, AuditChain> _chains = [];
     private readonly Dictionary<long, long> _settingsVersions = [];
-    private readonly List<(AuditChain Chain, AuditChain.Mark Mark)> _marks = [];
+    private readonly List<(AuditChain Chain, int Appended)> _marks = [];
     private readonly List<AuditChain> _openedInEvent = [];
 
     internal WriteContext(DbConnection connection, DbTransaction transaction, Dialect dialect, DateTimeOffset now, StatementCache statements)
@@ -57,16 +57,16 @@ public sealed class WriteContext
         _marks.Clear();
         foreach (var chain in _chains.Values)
         {
-            _marks.Add((chain, chain.Position));
+            _marks.Add((chain, chain.Appended));
         }
     }
 
     /// <summary>The event's savepoint was rolled back: forget what it did to the shared state too.</summary>
     internal void RollbackEvent()
     {
-        foreach (var (chain, mark) in _marks)
+        foreach (var (chain, appended) in _marks)
         {
-            chain.Position = mark;
+            chain.Appended = appended;
         }
 
         foreach (var chain in _openedInEvent)
@@ -77,12 +77,12 @@ public sealed class WriteContext
         _settingsVersions.Clear();
     }
 
-    /// <summary>Writes each chain head touched by the batch; runs once, just before the commit.</summary>
+    /// <summary>Writes the attestation records of the batch, each organization's in turn; runs once, just before the commit.</summary>
     internal async Task FlushAsync(CancellationToken cancellationToken)
     {
-        foreach (var chain in _chains.Values)
+        foreach (var chain in _chains.Values.OrderBy(chain => chain.OrganizationId))
         {
-            await chain.WriteHeadAsync(cancellationToken);
+            await chain.WriteAsync(cancellationToken);
         }
     }
 }

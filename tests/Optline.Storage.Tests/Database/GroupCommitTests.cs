@@ -30,7 +30,7 @@ public sealed class GroupCommitTests
     [Theory, AllDatabases]
     public async Task A_failing_event_fails_alone_and_the_rest_of_its_batch_commits(string provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var db = await TestDatabase.CreateAsync(provider, writers: 1);
         var gates = await WriterGates.HoldAsync(db.Database);
         var before = db.Database.Writer.Stats;
         var orphanLine = new Line(9999, 9999, "+12015559999", "Nobody", TestDatabase.Start);

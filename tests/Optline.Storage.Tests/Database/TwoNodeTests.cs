@@ -36,7 +36,8 @@ public sealed class TwoNodeTests
     [PostgresFact]
     public async Task Two_nodes_committing_whole_batches_of_the_same_conversations_in_opposite_orders_both_succeed()
     {
-        await using var db = await TestDatabase.CreateAsync(TestDatabase.Postgres);
+        // One writer per node, so that each node's events land in one batch.
+        await using var db = await TestDatabase.CreateAsync(TestDatabase.Postgres, writers: 1);
         var (a, b) = (db.Node, db.OpenNode());
         var contacts = Enumerable.Range(0, Conversations).Select(Contact).ToList();
         var (gatesA, gatesB) = (await WriterGates.HoldAsync(a.Database), await WriterGates.HoldAsync(b.Database));

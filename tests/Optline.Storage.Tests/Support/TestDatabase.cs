@@ -63,9 +63,9 @@ internal sealed class TestDatabase : IAsyncDisposable
     public Line Line { get; private set; } = null!;
 
     /// <summary>A migrated database with the organization "Acme Advisers" and Alice's line.</summary>
-    public static async Task<TestDatabase> CreateAsync(string provider, OutboxOptions? outbox = null)
+    public static async Task<TestDatabase> CreateAsync(string provider, OutboxOptions? outbox = null, int? writers = null)
     {
-        var database = await CreateEmptyAsync(provider, outbox);
+        var database = await CreateEmptyAsync(provider, outbox, writers);
         await database.Database.MigrateAsync();
         database.OrganizationId = await database.Organizations.CreateOrganizationAsync("Acme Advisers", null);
         database.Line = await database.AddLineAsync(AliceNumber, AliceName);
@@ -73,13 +73,13 @@ internal sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>A database with no tables at all.</summary>
-    public static async Task<TestDatabase> CreateEmptyAsync(string provider, OutboxOptions? outbox = null)
+    public static async Task<TestDatabase> CreateEmptyAsync(string provider, OutboxOptions? outbox = null, int? writers = null)
     {
         outbox ??= new OutboxOptions();
         if (provider == Sqlite)
         {
             var directory = Directory.CreateTempSubdirectory("optline-storage-");
-            var options = new DatabaseOptions { Provider = Sqlite, ConnectionString = $"Data Source={Path.Combine(directory.FullName, "optline.db")}" };
+            var options = new DatabaseOptions { Provider = Sqlite, ConnectionString = $"Data Source={Path.Combine(directory.FullName, "optline.db")}", Writers = writers };
             return new TestDatabase(provider, options, outbox, () =>
             {
                 directory.Delete(recursive: true);
@@ -90,7 +90,7 @@ internal sealed class TestDatabase : IAsyncDisposable
         var server = await PostgresServer.GetAsync();
         var name = "t_" + Guid.NewGuid().ToString("N");
         var connectionString = await server.CreateDatabaseAsync(name);
-        return new TestDatabase(provider, new DatabaseOptions { Provider = Postgres, ConnectionString = connectionString }, outbox,
+        return new TestDatabase(provider, new DatabaseOptions { Provider = Postgres, ConnectionString = connectionString, Writers = writers }, outbox,
             () => server.DropDatabaseAsync(name));
     }
 

@@ -12,12 +12,9 @@ internal sealed class WriterGates
 
     private WriterGates(TaskCompletionSource[] gates) => _gates = gates;
 
-    /// <summary>The writers of one database, as <see cref="EventWriter"/> starts them: one on SQLite, four on PostgreSQL.</summary>
-    private static int WriterCount(OptlineDatabase database) => database.Dialect.IsPostgres ? 4 : 1;
-
     public static async Task<WriterGates> HoldAsync(OptlineDatabase database)
     {
-        var gates = new TaskCompletionSource[WriterCount(database)];
+        var gates = new TaskCompletionSource[database.Writer.WriterCount];
         for (var i = 0; i < gates.Length; i++)
         {
             var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
