@@ -87,7 +87,7 @@ public sealed class AuditChain
             ? "UPDATE audit_heads SET seq = @seq, hash = @hash WHERE organization_id = @org"
             : "INSERT INTO audit_heads (organization_id, seq, hash) VALUES (@org, @seq, @hash)";
         await using var command = _context.Command(sql).With("@org", OrganizationId).With("@seq", seq).With("@hash", hash);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteLaterAsync(cancellationToken);
         _pending.Clear();
     }
 
@@ -116,7 +116,7 @@ public sealed class AuditChain
                 .With(InsertSql.Name(i, 17), previousHash).With(InsertSql.Name(i, 18), hash);
         }
 
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteLaterAsync(cancellationToken);
     }
 
     /// <summary>Multi-row inserts of 1, 2, 4, 8 and 16 records, their SQL and parameter names built once.</summary>

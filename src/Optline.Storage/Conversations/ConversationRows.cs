@@ -100,7 +100,7 @@ internal static class ConversationRows
             .With("@after", request is null ? null : request.AfterOptOut ? 1L : 0L)
             .With("@source", optOut is null ? null : (long)optOut.Source).With("@how", optOut?.How)
             .With("@inbound", state.LastInboundAt?.ToUnixMs());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteLaterAsync(cancellationToken);
     }
 
     private static async Task MarkOrganizationOptOutAsync(WriteContext context, long organizationId, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
@@ -109,7 +109,7 @@ internal static class ConversationRows
             "UPDATE conversations SET since = (SELECT opted_out_at FROM organization_opt_outs WHERE organization_id = @org AND contact = @contact), " +
             "opt_out_source = @source, opt_out_how = 'organization_scope' WHERE line_id = @line AND contact = @contact AND channel = @channel AND state = 3")
             .With("@org", organizationId).With("@line", lineId).With("@contact", contact).With("@channel", (long)channel).With("@source", (long)OptOutSource.Scope);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteLaterAsync(cancellationToken);
     }
 
     private static async Task<IReadOnlyList<HeldMessage>> HeldAsync(WriteContext context, long conversationId, CancellationToken cancellationToken)

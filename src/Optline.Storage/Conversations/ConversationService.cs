@@ -123,7 +123,7 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
                 "INSERT INTO organization_opt_outs (organization_id, contact, opted_out_at) VALUES (@org, @contact, @now) " +
                 "ON CONFLICT (organization_id, contact) DO UPDATE SET opted_out_at = @now")
                 .With("@org", origin.OrganizationId).With("@contact", origin.Contact).With("@now", context.Now.ToUnixMs());
-            await record.ExecuteNonQueryAsync(ct);
+            await record.ExecuteLaterAsync(ct);
         }
 
         var where = $"{origin.Channel.Name()}:{line.Number}";
@@ -182,7 +182,7 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
     {
         await using var update = context.Command("UPDATE processed_inbound SET outcome = @outcome WHERE provider = @provider AND provider_message_id = @id")
             .With("@provider", provider).With("@id", providerMessageId).With("@outcome", JsonSerializer.Serialize(outcome, OrganizationStore.Json));
-        await update.ExecuteNonQueryAsync(ct);
+        await update.ExecuteLaterAsync(ct);
     }
 
     /// <summary>The message that caused the event, written to the timeline with the status the engine gave it.</summary>

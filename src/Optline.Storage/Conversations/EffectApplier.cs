@@ -77,7 +77,7 @@ internal sealed class EffectApplier(WriteContext context, OutboxOptions outbox, 
                     .With("@org", row.OrganizationId).With("@conversation", row.Id).With("@message", context.Dialect.Uuid(flag.MessageId))
                     .With("@rule", flag.Rule).With("@now", context.Now.ToUnixMs()))
                 {
-                    await review.ExecuteNonQueryAsync(ct);
+                    await review.ExecuteLaterAsync(ct);
                 }
 
                 await AuditAsync("flagged_for_review", flag.MessageId, null, ct, rule: flag.Rule);

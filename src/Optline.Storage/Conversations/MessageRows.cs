@@ -38,14 +38,14 @@ internal static class MessageRows
             .With("@direction", direction is null ? null : (long)direction).With("@body", body).With("@status", status).With("@reason", reason)
             .With("@template", template?.Template.Name()).With("@language", template?.Language).With("@version", template?.Version)
             .With("@asTemplate", asWhatsAppTemplate ? 1L : 0L).With("@provider", providerMessageId).With("@now", now);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteLaterAsync(cancellationToken);
     }
 
     public static async Task SetStatusAsync(WriteContext context, Guid id, string status, CancellationToken cancellationToken, string? reason = null)
     {
         await using var command = context.Command("UPDATE messages SET status = @status, reason = COALESCE(@reason, reason), updated_at = @now WHERE id = @id")
             .With("@id", context.Dialect.Uuid(id)).With("@status", status).With("@reason", reason).With("@now", context.Now.ToUnixMs());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteLaterAsync(cancellationToken);
     }
 
     public static async Task<string?> BodyAsync(WriteContext context, Guid id, CancellationToken cancellationToken)

@@ -134,18 +134,17 @@ public sealed partial class EventWriter : IAsyncDisposable
         var done = new List<IWork>(batch.Count);
         foreach (var item in InLockOrder(batch))
         {
-            context.BeginEvent();
-            await ExecuteAsync(context, "SAVEPOINT event");
+            await context.BeginEventAsync();
             try
             {
                 await item.RunAsync(context);
-                await ExecuteAsync(context, "RELEASE SAVEPOINT event");
+                await context.EndEventAsync();
                 done.Add(item);
             }
             catch (DbException ex) when (ex.IsTransient && item.Attempts < MaxTransientRetries)
             {
                 // A deadlock or serialization failure (PostgreSQL): undo this event only and run it again in the next batch.
-                await RollbackEventAsync(context);
+                await context.RollbackEventAsync();
                 item.Attempts++;
                 if (!item.Queue.Writer.TryWrite(item))
                 {
@@ -154,7 +153,7 @@ public sealed partial class EventWriter : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not StorageUnavailableException)
             {
-                await RollbackEventAsync(context);
+                await context.RollbackEventAsync();
                 item.Fail(ex);
             }
         }
@@ -179,19 +178,6 @@ public sealed partial class EventWriter : IAsyncDisposable
     /// </summary>
     private static IEnumerable<IWork> InLockOrder(List<IWork> batch) =>
         batch.Count == 1 ? batch : batch.Select((item, arrival) => (item, arrival)).OrderBy(x => x.item.Key).ThenBy(x => x.arrival).Select(x => x.item);
-
-    private static async Task RollbackEventAsync(WriteContext context)
-    {
-        await ExecuteAsync(context, "ROLLBACK TO SAVEPOINT event");
-        await ExecuteAsync(context, "RELEASE SAVEPOINT event");
-        context.RollbackEvent();
-    }
-
-    private static async Task ExecuteAsync(WriteContext context, string sql)
-    {
-        await using var command = context.Command(sql);
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
-    }
 
     private async Task<WriterConnection> OpenAsync()
     {

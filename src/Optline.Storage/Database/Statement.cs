@@ -12,12 +12,14 @@ public sealed class Statement : IAsyncDisposable
 {
     private readonly DbCommand _command;
     private readonly StatementCache? _owner;
+    private readonly DeferredStatements? _deferred;
     private int _bound;
 
-    internal Statement(DbCommand command, StatementCache? owner)
+    internal Statement(DbCommand command, StatementCache? owner, DeferredStatements? deferred = null)
     {
         _command = command;
         _owner = owner;
+        _deferred = deferred;
     }
 
     internal bool InUse { get; private set; }
@@ -45,11 +47,42 @@ public sealed class Statement : IAsyncDisposable
         return this;
     }
 
-    public Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken) => _command.ExecuteNonQueryAsync(cancellationToken);
+    public async Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken)
+    {
+        await FlushDeferredAsync(cancellationToken);
+        return await _command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
-    public Task<DbDataReader> ExecuteReaderAsync(CancellationToken cancellationToken) => _command.ExecuteReaderAsync(cancellationToken);
+    public async Task<DbDataReader> ExecuteReaderAsync(CancellationToken cancellationToken)
+    {
+        await FlushDeferredAsync(cancellationToken);
+        return await _command.ExecuteReaderAsync(cancellationToken);
+    }
 
-    public Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken) => _command.ExecuteScalarAsync(cancellationToken);
+    public async Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken)
+    {
+        await FlushDeferredAsync(cancellationToken);
+        return await _command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a statement whose result nobody reads with the next round trip to the database: at once on SQLite; on
+    /// PostgreSQL together with the next statement whose result is needed, at the latest when the event ends.
+    /// Its errors surface then, inside the same event.
+    /// </summary>
+    public Task ExecuteLaterAsync(CancellationToken cancellationToken)
+    {
+        if (_deferred is null)
+        {
+            return ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        _deferred.Add(_command);
+        return Task.CompletedTask;
+    }
+
+    private Task FlushDeferredAsync(CancellationToken cancellationToken) =>
+        _deferred is null || _deferred.IsEmpty ? Task.CompletedTask : _deferred.FlushAsync(cancellationToken);
 
     public ValueTask DisposeAsync()
     {

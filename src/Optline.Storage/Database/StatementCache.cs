@@ -2,16 +2,22 @@ using System.Data.Common;
 
 namespace Optline.Storage.Database;
 
-/// <summary>The prepared statements of one writer connection, by SQL text; they live and die with the connection.</summary>
+/// <summary>
+/// The statements of one writer connection, which live and die with it: on SQLite prepared once per SQL text and
+/// reused; on PostgreSQL new each time (Npgsql prepares them on the server) with the round trips they can share.
+/// </summary>
 internal sealed class StatementCache(DbConnection connection, bool reuse) : IDisposable
 {
     private readonly Dictionary<string, Statement> _statements = new(StringComparer.Ordinal);
+
+    /// <summary>PostgreSQL only: statements waiting to share the next round trip.</summary>
+    public DeferredStatements? Deferred { get; } = reuse ? null : new DeferredStatements(connection);
 
     public Statement Get(string sql, DbTransaction transaction)
     {
         if (!reuse)
         {
-            return new Statement(connection.Command(sql), null).Rent(transaction);
+            return new Statement(connection.Command(sql), null, Deferred).Rent(transaction);
         }
 
         if (_statements.TryGetValue(sql, out var cached))

@@ -23,6 +23,7 @@ public sealed class WriteContext
         Dialect = dialect;
         Now = now;
         _statements = statements;
+        statements.Deferred?.Begin(transaction);
     }
 
     public DbConnection Connection { get; }
@@ -50,8 +51,8 @@ public sealed class WriteContext
 
     internal void ForgetSettingsVersion(long organizationId) => _settingsVersions.Remove(organizationId);
 
-    /// <summary>Called before each event's savepoint: what to go back to if the event is rolled back.</summary>
-    internal void BeginEvent()
+    /// <summary>An event begins, inside a savepoint of its own; what it shares with the batch is remembered first.</summary>
+    internal async Task BeginEventAsync()
     {
         _openedInEvent.Clear();
         _marks.Clear();
@@ -59,11 +60,41 @@ public sealed class WriteContext
         {
             _marks.Add((chain, chain.Appended));
         }
+
+        if (_statements.Deferred is { } deferred)
+        {
+            deferred.AddSavepoint("SAVEPOINT event");
+        }
+        else
+        {
+            await ExecuteAsync("SAVEPOINT event");
+        }
     }
 
-    /// <summary>The event's savepoint was rolled back: forget what it did to the shared state too.</summary>
-    internal void RollbackEvent()
+    /// <summary>The event succeeded: its savepoint is released (with whatever it left to send).</summary>
+    internal async Task EndEventAsync()
     {
+        if (_statements.Deferred is { } deferred)
+        {
+            deferred.Add("RELEASE SAVEPOINT event");
+            await deferred.FlushAsync(CancellationToken.None);
+        }
+        else
+        {
+            await ExecuteAsync("RELEASE SAVEPOINT event");
+        }
+    }
+
+    /// <summary>The event failed: the database goes back to its savepoint, and the batch's shared state with it.</summary>
+    internal async Task RollbackEventAsync()
+    {
+        var neverSent = _statements.Deferred?.Discard() ?? false;
+        if (!neverSent)
+        {
+            await ExecuteAsync("ROLLBACK TO SAVEPOINT event");
+            await ExecuteAsync("RELEASE SAVEPOINT event");
+        }
+
         foreach (var (chain, appended) in _marks)
         {
             chain.Appended = appended;
@@ -84,5 +115,16 @@ public sealed class WriteContext
         {
             await chain.WriteAsync(cancellationToken);
         }
+
+        if (_statements.Deferred is { } deferred)
+        {
+            await deferred.FlushAsync(cancellationToken);
+        }
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var command = Command(sql);
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 }

@@ -1,0 +1,71 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace Optline.Storage.Database;
+
+/// <summary>
+/// Statements of a PostgreSQL write whose result nobody reads (an insert, an update of a known row, a savepoint):
+/// they wait here and go to the server together, in one round trip, with the next statement whose result is
+/// needed, or when the event ends. Each round trip costs more than most of these statements themselves.
+/// </summary>
+internal sealed class DeferredStatements(DbConnection connection)
+{
+    private readonly List<NpgsqlBatchCommand> _pending = [];
+    private DbTransaction? _transaction;
+    private bool _savepointPending;
+
+    public bool IsEmpty => _pending.Count == 0;
+
+    public void Begin(DbTransaction transaction)
+    {
+        _pending.Clear();
+        _savepointPending = false;
+        _transaction = transaction;
+    }
+
+    public void Add(DbCommand command)
+    {
+        var deferred = new NpgsqlBatchCommand(command.CommandText);
+        var parameters = ((NpgsqlCommand)command).Parameters.ToArray();
+        command.Parameters.Clear();
+        deferred.Parameters.AddRange(parameters);
+        _pending.Add(deferred);
+    }
+
+    public void Add(string sql) => _pending.Add(new NpgsqlBatchCommand(sql));
+
+    /// <summary>An event begins: its savepoint goes with the event's first round trip.</summary>
+    public void AddSavepoint(string sql)
+    {
+        Add(sql);
+        _savepointPending = true;
+    }
+
+    /// <summary>Forgets what was not sent; true when that included the event's savepoint, so the server never saw the event at all.</summary>
+    public bool Discard()
+    {
+        var savepointUnsent = _savepointPending;
+        _pending.Clear();
+        _savepointPending = false;
+        return savepointUnsent;
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction?)_transaction);
+        foreach (var command in _pending)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        // Sent is sent, whether or not it succeeded: a failure rolls the event back to its savepoint.
+        _pending.Clear();
+        _savepointPending = false;
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
