@@ -18,9 +18,10 @@ internal static class ConversationRows
     /// locked until the transaction ends: every node serialises on it. A contact opted out across the whole
     /// organization starts opted out. Held messages are read only while pending, the one state that holds any.
     /// </summary>
-    public static async Task<ConversationRow> LoadForUpdateAsync(WriteContext context, long organizationId, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
+    public static async Task<ConversationRow> LoadForUpdateAsync(
+        WriteContext context, long organizationId, long lineId, string contact, Channel channel, CancellationToken cancellationToken, ConversationRow? found = null)
     {
-        var row = await FindForUpdateAsync(context, lineId, contact, channel, cancellationToken);
+        var row = found ?? await FindForUpdateAsync(context, lineId, contact, channel, cancellationToken);
         if (row is null)
         {
             await using (var create = context.Command(
@@ -46,6 +47,25 @@ internal static class ConversationRows
 
         var held = await HeldAsync(context, row.Id, cancellationToken);
         return held.Count == 0 ? row : row with { State = row.State with { Held = held } };
+    }
+
+    /// <summary>
+    /// An inbound message's first two steps in one statement (one round trip on PostgreSQL): claim its provider id,
+    /// and find and lock its conversation. Not claimed: the id was processed before.
+    /// </summary>
+    public static async Task<(bool Claimed, ConversationRow? Found)> ClaimAndFindForUpdateAsync(
+        WriteContext context, string provider, string providerMessageId, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
+    {
+        await using var command = context.Command(
+            "INSERT INTO processed_inbound (provider, provider_message_id, outcome, processed_at) VALUES (@provider, @id, '', @now) " +
+            "ON CONFLICT (provider, provider_message_id) DO NOTHING RETURNING provider_message_id;" +
+            $"SELECT {Columns} FROM conversations WHERE line_id = @line AND contact = @contact AND channel = @channel{context.Dialect.ForUpdate}")
+            .With("@provider", provider).With("@id", providerMessageId).With("@now", context.Now.ToUnixMs())
+            .With("@line", lineId).With("@contact", contact).With("@channel", (long)channel);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var claimed = await reader.ReadAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        return (claimed, await reader.ReadAsync(cancellationToken) ? Read(reader) : null);
     }
 
     private static async Task<ConversationRow?> FindForUpdateAsync(WriteContext context, long lineId, string contact, Channel channel, CancellationToken cancellationToken)

@@ -37,10 +37,11 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
     public Task<EventOutcome> ContactSendAsync(InboundMessage message, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (context, ct) =>
         {
-            var earlier = await ClaimProviderIdAsync(context, message.Provider, message.ProviderMessageId, ct);
-            if (earlier is not null)
+            var (claimed, found) = await ConversationRows.ClaimAndFindForUpdateAsync(
+                context, message.Provider, message.ProviderMessageId, message.Line.Id, message.Contact, message.Channel, ct);
+            if (!claimed)
             {
-                return earlier with { Duplicate = true };
+                return await EarlierOutcomeAsync(context, message.Provider, message.ProviderMessageId, ct) with { Duplicate = true };
             }
 
             var id = Guid.CreateVersion7(context.Now);
@@ -54,7 +55,7 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
                 Detail = message.NumMedia > 0 ? $"media:{message.NumMedia}" : null,
             };
             var outcome = await ProcessAsync(context, message.Line, message.Contact, message.Channel,
-                new ContactSent(id, message.Body, context.Now, message.CarrierOptOut), trigger, cause, ct);
+                new ContactSent(id, message.Body, context.Now, message.CarrierOptOut), trigger, cause, ct, found);
             await RecordProviderOutcomeAsync(context, message.Provider, message.ProviderMessageId, outcome, ct);
             return outcome;
         }, message.Line.Id, message.Contact, cancellationToken);
@@ -81,12 +82,13 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
             return await ProcessAsync(context, line, contact, channel, @event, null, cause, ct);
         }, line.Id, contact, cancellationToken);
 
-    internal async Task<EventOutcome> ProcessAsync(WriteContext context, Line line, string contact, Channel channel, ConsentEvent @event, Trigger? trigger, AuditEntry cause, CancellationToken ct)
+    internal async Task<EventOutcome> ProcessAsync(
+        WriteContext context, Line line, string contact, Channel channel, ConsentEvent @event, Trigger? trigger, AuditEntry cause, CancellationToken ct, ConversationRow? found = null)
     {
         // The chain head is locked only at the end of the batch (see AuditChain), after every conversation row.
         var audit = await AuditChain.OpenAsync(context, line.OrganizationId, ct);
         var policy = await organizations.PolicyAsync(context, line.OrganizationId, ct);
-        var row = await ConversationRows.LoadForUpdateAsync(context, line.OrganizationId, line.Id, contact, channel, ct);
+        var row = await ConversationRows.LoadForUpdateAsync(context, line.OrganizationId, line.Id, contact, channel, ct, found);
         var decision = ConsentEngine.Decide(row.State, @event, policy, await ContextAsync(line, contact, channel, ct));
 
         if (trigger is { } t)
@@ -160,22 +162,15 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
         return new ConversationContext(name, line.DisplayName, line.Number, contact, channel);
     }
 
-    private static async Task<EventOutcome?> ClaimProviderIdAsync(WriteContext context, string provider, string providerMessageId, CancellationToken ct)
+    /// <summary>What the first delivery of a provider id decided, as recorded with it.</summary>
+    private static async Task<EventOutcome> EarlierOutcomeAsync(WriteContext context, string provider, string providerMessageId, CancellationToken ct)
     {
-        await using var claim = context.Command(
-            "INSERT INTO processed_inbound (provider, provider_message_id, outcome, processed_at) VALUES (@provider, @id, '', @now) ON CONFLICT (provider, provider_message_id) DO NOTHING")
-            .With("@provider", provider).With("@id", providerMessageId).With("@now", context.Now.ToUnixMs());
-        if (await claim.ExecuteNonQueryAsync(ct) == 1)
-        {
-            return null;
-        }
-
         await using var read = context.Command("SELECT outcome FROM processed_inbound WHERE provider = @provider AND provider_message_id = @id")
             .With("@provider", provider).With("@id", providerMessageId);
         var json = await read.ExecuteScalarAsync(ct) as string;
         return string.IsNullOrEmpty(json)
             ? new EventOutcome(null, null, null, ConsentState.None, null)
-            : JsonSerializer.Deserialize<EventOutcome>(json, OrganizationStore.Json);
+            : JsonSerializer.Deserialize<EventOutcome>(json, OrganizationStore.Json)!;
     }
 
     private static async Task RecordProviderOutcomeAsync(WriteContext context, string provider, string providerMessageId, EventOutcome outcome, CancellationToken ct)
