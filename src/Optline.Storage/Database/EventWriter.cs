@@ -38,7 +38,10 @@ public sealed partial class EventWriter : IAsyncDisposable
         var count = writers ?? (dialect.IsPostgres ? DefaultPostgresWriters : 1);
         _checkpointer = dialect is SqliteDialect ? new WalCheckpointer(dialect, logger) : null;
         _queues = [.. Enumerable.Range(0, count).Select(_ => Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true }))];
-        _writers = [.. _queues.Select(queue => Task.Run(() => RunAsync(queue)))];
+        _writers = dialect.IsPostgres
+            ? [.. _queues.Select(queue => Task.Run(() => RunAsync(queue, dedicatedThread: false)))]
+            : [.. _queues.Select(queue => Task.Factory.StartNew(
+                () => RunAsync(queue, dedicatedThread: true).GetAwaiter().GetResult(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))];
     }
 
     /// <summary>How many writers commit side by side, each on its own connection.</summary>
@@ -81,11 +84,17 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync(Channel<IWork> queue)
+    /// <summary>
+    /// A writer's loop. SQLite's calls block (its async methods complete synchronously), so its writer runs on a
+    /// thread of its own and waits there for work: on a thread-pool thread it would hold one of the pool's few
+    /// threads (two on a 2-core machine) for every batch, and requests would queue behind it. Npgsql's calls are
+    /// asynchronous, so PostgreSQL writers live on the pool.
+    /// </summary>
+    private async Task RunAsync(Channel<IWork> queue, bool dedicatedThread)
     {
         var batch = new List<IWork>(MaxBatch);
         WriterConnection? connection = null;
-        while (await queue.Reader.WaitToReadAsync())
+        while (dedicatedThread ? queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult() : await queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
             while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item))

@@ -23,7 +23,8 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
     {
         _dialect = dialect;
         _logger = logger;
-        _loop = Task.Run(RunAsync);
+        // Its calls block for as long as the copy and its fsync take: a thread of its own, not one of the pool's.
+        _loop = Task.Factory.StartNew(() => RunAsync().GetAwaiter().GetResult(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Called by the writer after each commit.</summary>
@@ -44,7 +45,7 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
     private async Task RunAsync()
     {
         DbConnection? connection = null;
-        while (await _signals.Reader.WaitToReadAsync())
+        while (_signals.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             _signals.Reader.TryRead(out _);
             try
