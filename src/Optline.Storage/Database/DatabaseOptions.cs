@@ -12,7 +12,7 @@ public sealed class DatabaseOptions
 
     /// <summary>
     /// Group-commit writers (<c>Optline__Database__Writers</c>). SQLite allows only one; on PostgreSQL the default
-    /// is four, each with its own connection, and the events of one conversation always go to the same one.
+    /// is two, each with its own connection, and the events of one conversation always go to the same one.
     /// </summary>
     public int? Writers { get; set; }
 

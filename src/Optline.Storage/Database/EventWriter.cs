@@ -17,7 +17,7 @@ public sealed partial class EventWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
     private const int MaxTransientRetries = 5;
-    private const int DefaultPostgresWriters = 4;
+    private const int DefaultPostgresWriters = 2;
 
     private readonly Channel<IWork>[] _queues;
     private readonly Dialect _dialect;
