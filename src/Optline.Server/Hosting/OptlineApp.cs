@@ -46,15 +46,18 @@ public static class OptlineApp
         app.UseOptlineWeb();
         app.UseRateLimiter();
 
-        app.MapOpenApi();
-        app.MapScalarApiReference("/api/reference");
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).WithTags("Health");
 
         var api = app.MapGroup("/api/v1").RequireRateLimiting(RateLimiting.ApiPolicy).RequireApiKey();
         api.MapLines().MapSettings().MapMessages().MapConversations().MapConsents().MapReviews().MapAudit();
 
         app.MapTwilioWebhooks().MapWhatsAppWebhooks().MapSimulator();
-        app.MapOptlineWeb();
+        app.UseLazyEndpoints(lazy =>
+        {
+            lazy.MapOpenApi();
+            lazy.MapScalarApiReference("/api/reference");
+            lazy.MapOptlineWeb();
+        });
         return app;
     }
 }

@@ -74,7 +74,7 @@ public static class WebApp
         return app;
     }
 
-    public static WebApplication MapOptlineWeb(this WebApplication app)
+    public static IEndpointRouteBuilder MapOptlineWeb(this IEndpointRouteBuilder app)
     {
         app.MapRazorPages();
         app.MapAssets();
