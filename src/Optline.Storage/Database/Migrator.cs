@@ -23,13 +23,11 @@ public sealed class Migrator(Dialect dialect)
             await lockCommand.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // One query when the database is current, which is every start but the first after an upgrade.
+        var done = await AppliedAsync(connection, cancellationToken);
         var applied = new List<string>();
-        foreach (var (name, sql) in Scripts())
+        foreach (var (name, sql) in Scripts(done))
         {
-            if (await IsAppliedAsync(connection, name, cancellationToken))
-            {
-                continue;
-            }
 
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await using (var migrate = connection.Command(dialect.SchemaSql(sql), transaction))
@@ -55,20 +53,33 @@ public sealed class Migrator(Dialect dialect)
         return applied;
     }
 
-    private static async Task<bool> IsAppliedAsync(DbConnection connection, string name, CancellationToken cancellationToken)
+    private static async Task<HashSet<string>> AppliedAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command("SELECT COUNT(*) FROM schema_migrations WHERE name = @name").With("@name", name);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        await using var command = connection.Command("SELECT name FROM schema_migrations");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
-    private static IEnumerable<(string Name, string Sql)> Scripts()
+    /// <summary>The embedded scripts not yet applied, in name order; an applied script's text is not even read.</summary>
+    private static IEnumerable<(string Name, string Sql)> Scripts(HashSet<string> applied)
     {
         var assembly = Assembly.GetExecutingAssembly();
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
+            var name = resource[(resource.IndexOf("Migrations.", StringComparison.Ordinal) + "Migrations.".Length)..];
+            if (applied.Contains(name))
+            {
+                continue;
+            }
+
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var reader = new StreamReader(stream);
-            var name = resource[(resource.IndexOf("Migrations.", StringComparison.Ordinal) + "Migrations.".Length)..];
             yield return (name, reader.ReadToEnd());
         }
     }
