@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -27,6 +28,9 @@ public abstract class Dialect
 
     /// <summary>Settings for the group-commit writer's own connections, after <see cref="PrepareAsync"/>.</summary>
     public virtual Task PrepareWriterAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Settings for a pooled read connection, each time one is opened.</summary>
+    public virtual ValueTask PrepareReaderAsync(DbConnection connection, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
 
 public sealed class SqliteDialect(string connectionString) : Dialect
@@ -74,6 +78,30 @@ public sealed class SqliteDialect(string connectionString) : Dialect
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-65536;";
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Page cache of one pooled read connection, in KiB: the upper levels of the indexes a lookup walks.</summary>
+    public const int ReaderCacheKiB = 512;
+
+    // Pooled connections keep their settings, so each SQLite connection (its handle outlives the pooled wrapper) is capped once.
+    private readonly ConditionalWeakTable<object, object> _cappedReaders = new();
+
+    /// <summary>
+    /// Without a cap each pooled read connection grows a 2 MB page cache of its own: 20 MB for ten of them after
+    /// lookups over a million conversations.
+    /// </summary>
+    public override async ValueTask PrepareReaderAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var handle = ((SqliteConnection)connection).Handle;
+        if (handle is null || _cappedReaders.TryGetValue(handle, out _))
+        {
+            return;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA cache_size=-{ReaderCacheKiB}";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        _cappedReaders.AddOrUpdate(handle, handle);
     }
 }
 

@@ -35,6 +35,7 @@ public sealed class OptlineDatabase : IAsyncDisposable
         try
         {
             await connection.OpenAsync(cancellationToken);
+            await Dialect.PrepareReaderAsync(connection, cancellationToken);
         }
         catch (Exception ex) when (ex is DbException or TimeoutException or IOException)
         {
