@@ -70,13 +70,13 @@ public sealed class SqliteDialect(string connectionString) : Dialect
     }
 
     /// <summary>
-    /// The writer keeps the indexes it updates in memory (64 MB of page cache, filled only by what it touches) and
+    /// The writer keeps the index pages it updates in memory (16 MB of page cache, filled only by what it touches) and
     /// leaves checkpoints to <see cref="WalCheckpointer"/>, so no batch waits for one.
     /// </summary>
     public override async Task PrepareWriterAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-65536;";
+        command.CommandText = "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-16384;";
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
