@@ -43,7 +43,7 @@ internal static class OutboxRows
             "INSERT INTO sender_slots (number, channel, next_slot_at) VALUES (@number, @channel, @now) " +
             "ON CONFLICT (number, channel) DO UPDATE SET next_slot_at = CASE WHEN sender_slots.next_slot_at + @slot > @now THEN sender_slots.next_slot_at + @slot ELSE @now END " +
             "RETURNING next_slot_at")
-            .With("@number", fromNumber).With("@channel", (long)channel).With("@now", nowMicros).With("@slot", options.SlotMicroseconds(channel));
+            .With("@number", fromNumber).With("@channel", (long)channel).With("@now", nowMicros).With("@slot", options.SlotMicroseconds(channel, fromNumber));
         var dueMicros = Convert.ToInt64(await slot.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
 
         await using var insert = context.Command(

@@ -10,65 +10,95 @@ namespace Optline.Storage.Outbox;
 /// <summary>A queued message claimed for sending, with everything the channel needs.</summary>
 public sealed record ClaimedSend(
     long OutboxId, Guid MessageId, long OrganizationId, long ConversationId, int Attempt, Channel Channel,
-    string From, string To, string Body, string? TemplateId, bool AsWhatsAppTemplate, string LineDisplayName, long LineId);
+    string From, string To, string Body, string? TemplateId, bool AsWhatsAppTemplate, string LineDisplayName, long LineId,
+    DateTimeOffset DueAt = default)
+{
+    /// <summary>The sending number and channel as one value: what carrier pacing is per.</summary>
+    public long Sender => SenderKey(LineId, Channel);
+
+    public static long SenderKey(long lineId, Channel channel) => (lineId * 16) + (long)channel;
+}
+
+/// <summary>What one claim takes: up to <see cref="Limit"/> rows due within <see cref="Lookahead"/>, oldest first.</summary>
+public sealed record ClaimRequest(int Limit)
+{
+    public TimeSpan Lookahead { get; init; }
+
+    /// <summary>Senders (<see cref="ClaimedSend.Sender"/>) whose messages are not wanted now: their pacing has no room for more.</summary>
+    public IReadOnlyCollection<long> SkipSenders { get; init; } = [];
+
+    /// <summary>
+    /// Picks the messages to claim among those whose consent still holds (the rest stay queued for a later claim). Runs in
+    /// the writer, maybe more than once for one claim: it must not change anything.
+    /// </summary>
+    public Func<IReadOnlyList<ClaimedSend>, IReadOnlyList<ClaimedSend>>? Choose { get; init; }
+}
 
 /// <summary>A message that gave up after its last attempt, for an admin to see and retry.</summary>
 public sealed record DeadLetter(long OutboxId, Guid MessageId, Channel Channel, string From, string To, int Attempts, string? LastError);
 
 /// <summary>
 /// The transactional outbox: claims due rows without blocking other nodes, re-checks consent at the moment
-/// of sending, and records each outcome (sent, retry with backoff, dead letter, cancelled).
+/// of sending, and records each outcome (sent, retry with backoff, dead letter, cancelled). Claims, re-checks and
+/// "sent" records are set-based: concurrent re-checks share one query and concurrent "sent" records one unit of work.
 /// </summary>
-public sealed class OutboxStore(OptlineDatabase database, OrganizationStore organizations, OutboxOptions options)
+public sealed class OutboxStore
 {
-    private const string ClaimSql =
-        "SELECT o.id, o.message_id, o.organization_id, o.conversation_id, o.requires, o.attempts, c.channel, c.contact, c.state, c.request_after_opt_out, c.last_inbound_at, " +
-        "l.number, l.display_name, m.body, m.template_id, m.as_whatsapp_template, c.line_id " +
-        "FROM outbox o JOIN conversations c ON c.id = o.conversation_id JOIN lines l ON l.id = c.line_id JOIN messages m ON m.id = o.message_id " +
-        "WHERE o.dead = 0 AND o.due_at <= @now AND (o.claimed_until IS NULL OR o.claimed_until < @now) ORDER BY o.due_at, o.id LIMIT @limit";
+    private readonly OptlineDatabase _database;
+    private readonly OrganizationStore _organizations;
+    private readonly OutboxOptions _options;
+    private readonly Coalescer<ClaimedSend, string?> _rechecks;
+    private readonly WriteCoalescer<(ClaimedSend Send, string? ProviderMessageId), bool> _sent;
+
+    public OutboxStore(OptlineDatabase database, OrganizationStore organizations, OutboxOptions options)
+    {
+        _database = database;
+        _organizations = organizations;
+        _options = options;
+        _rechecks = new(RecheckRoundAsync, maxPerRound: 1000);
+        _sent = new(database, SentRecords.WriteAsync);
+    }
 
     /// <summary>Claims up to <paramref name="limit"/> due messages; those whose consent no longer holds are cancelled instead.</summary>
     public Task<IReadOnlyList<ClaimedSend>> ClaimDueAsync(int limit, CancellationToken cancellationToken = default) =>
-        database.WriteAsync<IReadOnlyList<ClaimedSend>>(async (context, ct) =>
+        ClaimDueAsync(new ClaimRequest(limit), cancellationToken);
+
+    /// <summary>Claims the messages <paramref name="request"/> asks for; those whose consent no longer holds are cancelled instead.</summary>
+    public Task<IReadOnlyList<ClaimedSend>> ClaimDueAsync(ClaimRequest request, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync<IReadOnlyList<ClaimedSend>>(async (context, ct) =>
         {
-            var candidates = new List<(ClaimedSend Send, string Requires, ConsentState State, bool AfterOptOut, DateTimeOffset? LastInbound)>();
-            var sql = ClaimSql + (context.Dialect.IsPostgres ? " FOR UPDATE OF o SKIP LOCKED" : string.Empty);
-            await using (var select = context.Command(sql).With("@now", context.Now.ToUnixMs()).With("@limit", limit))
-            await using (var reader = await select.ExecuteReaderAsync(ct))
+            var candidates = await Claims.CandidatesAsync(context, request, ct);
+            var policies = new Dictionary<long, ConsentPolicy>();
+            var allowed = new List<ClaimedSend>(candidates.Count);
+            var refused = new List<(ClaimedSend Send, string Refusal)>();
+            foreach (var candidate in candidates)
             {
-                while (await reader.ReadAsync(ct))
+                if (!policies.TryGetValue(candidate.Send.OrganizationId, out var policy))
                 {
-                    var send = new ClaimedSend(reader.GetInt64(0), context.Dialect.ReadUuid(reader, 1), reader.GetInt64(2), reader.GetInt64(3),
-                        (int)reader.GetInt64(5) + 1, (Channel)reader.GetInt64(6), reader.GetString(11), reader.GetString(7), reader.GetString(13),
-                        reader.GetNullableString(14), reader.GetInt64(15) == 1, reader.GetString(12), reader.GetInt64(16));
-                    candidates.Add((send, reader.GetString(4), (ConsentState)reader.GetInt64(8), reader.GetNullableInt64(9) == 1,
-                        DbExtensions.FromUnixMs(reader.GetNullableInt64(10))));
+                    policies[candidate.Send.OrganizationId] = policy = await _organizations.PolicyAsync(context.Connection, context.Transaction, candidate.Send.OrganizationId, ct);
+                }
+
+                if (candidate.Refusal(policy, context.Now) is { } refusal)
+                {
+                    refused.Add((candidate.Send, refusal));
+                }
+                else
+                {
+                    allowed.Add(candidate.Send);
                 }
             }
 
-            var claimed = new List<ClaimedSend>(candidates.Count);
-            foreach (var (send, requires, state, afterOptOut, lastInbound) in candidates)
+            var claimed = request.Choose?.Invoke(allowed) ?? allowed;
+            await Claims.MarkClaimedAsync(context, claimed, context.Now + _options.ClaimTimeout, ct);
+            foreach (var (send, refusal) in refused)
             {
-                var policy = await organizations.PolicyAsync(context.Connection, context.Transaction, send.OrganizationId, ct);
-                var refusal = ConsentRecheck.Refusal(requires, state, afterOptOut, policy, send.Channel, lastInbound, send.AsWhatsAppTemplate, context.Now);
-                if (refusal is not null)
+                // Cancelling appends to the organization's chain. Waiting for its head while holding the rows just locked
+                // would deadlock with an event that holds the head and cancels those rows (a STOP on another node); leave
+                // the row to that event, or to the next claim.
+                if (await TryLockChainAsync(context, send.OrganizationId, ct))
                 {
-                    // Cancelling appends to the organization's chain. Waiting for its head while holding the rows just locked
-                    // would deadlock with an event that holds the head and cancels those rows (a STOP on another node); leave
-                    // the row to that event, or to the next claim.
-                    if (!await TryLockChainAsync(context, send.OrganizationId, ct))
-                    {
-                        continue;
-                    }
-
                     await FinishAsync(context, send, MessageStatuses.Cancelled, refusal, "send_cancelled_at_recheck", null, ct);
-                    continue;
                 }
-
-                await using var claim = context.Command("UPDATE outbox SET claimed_until = @until, attempts = attempts + 1 WHERE id = @id")
-                    .With("@until", (context.Now + options.ClaimTimeout).ToUnixMs()).With("@id", send.OutboxId);
-                await claim.ExecuteNonQueryAsync(ct);
-                claimed.Add(send);
             }
 
             return claimed;
@@ -77,34 +107,13 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
     /// <summary>
     /// The last consent re-check, right before the carrier call (a read, outside the writer): null when the message
     /// may still leave, else why not. Keeps the gap between a STOP's commit and a send already claimed to a read.
+    /// Re-checks asked for at the same time share one query; each is answered by a query that started after it was asked.
     /// </summary>
     public Task<string?> RecheckAsync(ClaimedSend send, CancellationToken cancellationToken = default) =>
-        database.ReadAsync(async connection =>
-        {
-            await using var command = connection.Command(
-                "SELECT o.requires, c.state, c.request_after_opt_out, c.last_inbound_at FROM outbox o JOIN conversations c ON c.id = o.conversation_id WHERE o.id = @id")
-                .With("@id", send.OutboxId);
-            string requires;
-            ConsentState state;
-            bool afterOptOut;
-            DateTimeOffset? lastInbound;
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                if (!await reader.ReadAsync(cancellationToken))
-                {
-                    return "cancelled";
-                }
-
-                (requires, state, afterOptOut, lastInbound) = (reader.GetString(0), (ConsentState)reader.GetInt64(1), reader.GetNullableInt64(2) == 1,
-                    DbExtensions.FromUnixMs(reader.GetNullableInt64(3)));
-            }
-
-            var policy = await organizations.PolicyAsync(connection, null, send.OrganizationId, cancellationToken);
-            return ConsentRecheck.Refusal(requires, state, afterOptOut, policy, send.Channel, lastInbound, send.AsWhatsAppTemplate, database.Time.GetUtcNow());
-        }, cancellationToken);
+        _rechecks.RunAsync(send).WaitAsync(cancellationToken);
 
     public Task CancelAsync(ClaimedSend send, string reason, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (context, ct) =>
+        _database.WriteAsync(async (context, ct) =>
         {
             await FinishAsync(context, send, MessageStatuses.Cancelled, reason, "send_cancelled_at_recheck", null, ct);
             return true;
@@ -113,29 +122,17 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
     /// <summary>
     /// Records that the carrier accepted the message. False when its row is already gone: an earlier attempt of this
     /// record committed (its answer was lost with the database connection), so recording again would duplicate it.
+    /// Records asked for at the same time are written as one unit of work.
     /// </summary>
     public Task<bool> MarkSentAsync(ClaimedSend send, string? providerMessageId, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (context, ct) =>
-        {
-            await using (var exists = context.Command("SELECT COUNT(*) FROM outbox WHERE id = @id AND message_id = @message")
-                .With("@id", send.OutboxId).With("@message", context.Dialect.Uuid(send.MessageId)))
-            {
-                if (Convert.ToInt64(await exists.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 0)
-                {
-                    return false;
-                }
-            }
-
-            await FinishAsync(context, send, MessageStatuses.Sent, null, "message_sent", providerMessageId, ct);
-            return true;
-        }, cancellationToken);
+        _sent.RunAsync((send, providerMessageId)).WaitAsync(cancellationToken);
 
     /// <summary>A failed attempt: retried with exponential backoff and jitter, or dead-lettered after the last attempt or a permanent failure.</summary>
     public Task<bool> MarkFailedAsync(ClaimedSend send, string error, bool permanent, TimeSpan? retryAfter, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (context, ct) =>
+        _database.WriteAsync(async (context, ct) =>
         {
             var audit = await AuditChain.OpenAsync(context, send.OrganizationId, ct); // the chain head first, as every write takes it
-            if (permanent || send.Attempt >= options.MaxAttempts)
+            if (permanent || send.Attempt >= _options.MaxAttempts)
             {
                 await using (var dead = context.Command("UPDATE outbox SET dead = 1, claimed_until = NULL, last_error = @error WHERE id = @id")
                     .With("@id", send.OutboxId).With("@error", error))
@@ -160,7 +157,7 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
         }, cancellationToken);
 
     public Task<IReadOnlyList<DeadLetter>> ListDeadAsync(long organizationId, long after, int limit, CancellationToken cancellationToken = default) =>
-        database.ReadAsync<IReadOnlyList<DeadLetter>>(async connection =>
+        _database.ReadAsync<IReadOnlyList<DeadLetter>>(async connection =>
         {
             await using var command = connection.Command(
                 "SELECT o.id, o.message_id, c.channel, l.number, c.contact, o.attempts, o.last_error FROM outbox o " +
@@ -171,7 +168,7 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
             var dead = new List<DeadLetter>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                dead.Add(new DeadLetter(reader.GetInt64(0), database.Dialect.ReadUuid(reader, 1), (Channel)reader.GetInt64(2), reader.GetString(3),
+                dead.Add(new DeadLetter(reader.GetInt64(0), _database.Dialect.ReadUuid(reader, 1), (Channel)reader.GetInt64(2), reader.GetString(3),
                     reader.GetString(4), (int)reader.GetInt64(5), reader.GetNullableString(6)));
             }
 
@@ -180,7 +177,7 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
 
     /// <summary>Puts a dead letter back in the queue with fresh attempts; its consent is re-checked when it is claimed.</summary>
     public Task<bool> RetryDeadAsync(long organizationId, long outboxId, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (context, ct) =>
+        _database.WriteAsync(async (context, ct) =>
         {
             await using var retry = context.Command(
                 "UPDATE outbox SET dead = 0, attempts = 0, due_at = @now, claimed_until = NULL WHERE id = @id AND organization_id = @org AND dead = 1")
@@ -200,7 +197,7 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
     /// delivered message back). Returns the conversation it belongs to, or null for an unknown provider id.
     /// </summary>
     public Task<(long LineId, string Contact, Channel Channel)?> RecordDeliveryAsync(string providerMessageId, string status, string? errorCode, CancellationToken cancellationToken = default) =>
-        database.WriteAsync<(long, string, Channel)?>(async (context, ct) =>
+        _database.WriteAsync<(long, string, Channel)?>(async (context, ct) =>
         {
             await using var find = context.Command(
                 "SELECT m.id, c.organization_id, c.line_id, c.contact, c.channel, l.number FROM messages m JOIN conversations c ON c.id = m.conversation_id " +
@@ -250,17 +247,57 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
 
     /// <summary>The earliest time a queued message falls due, to sleep until then.</summary>
     public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default) =>
-        database.ReadAsync(async connection =>
+        _database.ReadAsync(async connection =>
         {
             await using var command = connection.Command("SELECT MIN(due_at) FROM outbox WHERE dead = 0 AND claimed_until IS NULL");
             var value = await command.ExecuteScalarAsync(cancellationToken);
             return value is null or DBNull ? (DateTimeOffset?)null : DbExtensions.FromUnixMs(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
         }, cancellationToken);
 
+    private Task<IReadOnlyList<string?>> RecheckRoundAsync(IReadOnlyList<ClaimedSend> sends) =>
+        _database.ReadAsync<IReadOnlyList<string?>>(async connection =>
+        {
+            var current = new Dictionary<long, (string Requires, ConsentState State, bool AfterOptOut, DateTimeOffset? LastInbound)>(sends.Count);
+            await using (var command = connection.Command(
+                "SELECT o.id, o.requires, c.state, c.request_after_opt_out, c.last_inbound_at FROM outbox o JOIN conversations c ON c.id = o.conversation_id " +
+                $"WHERE o.id {SqlLists.In(_database.Dialect, "@ids")}")
+                .With("@ids", SqlLists.Longs(_database.Dialect, sends.Select(s => s.OutboxId))))
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    current[reader.GetInt64(0)] = (reader.GetString(1), (ConsentState)reader.GetInt64(2), reader.GetNullableInt64(3) == 1,
+                        DbExtensions.FromUnixMs(reader.GetNullableInt64(4)));
+                }
+            }
+
+            var now = _database.Time.GetUtcNow();
+            var policies = new Dictionary<long, ConsentPolicy>();
+            var refusals = new string?[sends.Count];
+            for (var i = 0; i < sends.Count; i++)
+            {
+                var send = sends[i];
+                if (!current.TryGetValue(send.OutboxId, out var row))
+                {
+                    refusals[i] = "cancelled";
+                    continue;
+                }
+
+                if (!policies.TryGetValue(send.OrganizationId, out var policy))
+                {
+                    policies[send.OrganizationId] = policy = await _organizations.PolicyAsync(connection, null, send.OrganizationId, CancellationToken.None);
+                }
+
+                refusals[i] = ConsentRecheck.Refusal(row.Requires, row.State, row.AfterOptOut, policy, send.Channel, row.LastInbound, send.AsWhatsAppTemplate, now);
+            }
+
+            return refusals;
+        });
+
     private TimeSpan Backoff(int attempt)
     {
-        var exponential = options.FirstRetryDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
-        var capped = Math.Min(exponential, options.MaxRetryDelay.TotalMilliseconds);
+        var exponential = _options.FirstRetryDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
+        var capped = Math.Min(exponential, _options.MaxRetryDelay.TotalMilliseconds);
         var jitter = 0.5 + (Random.Shared.NextDouble() / 2);
         return TimeSpan.FromMilliseconds(capped * jitter);
     }
@@ -299,9 +336,14 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
         return await command.ExecuteScalarAsync(ct) is not null;
     }
 
-    private static async Task AuditAsync(AuditChain audit, ClaimedSend send, string @event, string? providerMessageId, string? detail, CancellationToken ct)
+    internal static async Task AuditAsync(AuditChain audit, ClaimedSend send, string @event, string? providerMessageId, string? detail, CancellationToken ct)
     {
-        await audit.AppendAsync(new AuditEntry(@event)
+        await AppendAsync(audit, send, @event, providerMessageId, detail, ct);
+        await audit.CloseAsync(ct);
+    }
+
+    internal static Task AppendAsync(AuditChain audit, ClaimedSend send, string @event, string? providerMessageId, string? detail, CancellationToken ct) =>
+        audit.AppendAsync(new AuditEntry(@event)
         {
             LineNumber = send.From,
             Contact = send.To,
@@ -311,32 +353,4 @@ public sealed class OutboxStore(OptlineDatabase database, OrganizationStore orga
             ProviderMessageId = providerMessageId,
             Detail = detail,
         }, ct);
-        await audit.CloseAsync(ct);
-    }
-}
-
-/// <summary>The consent re-check at the moment of sending: null when the message may leave, else why not.</summary>
-public static class ConsentRecheck
-{
-    public static string? Refusal(string requires, ConsentState state, bool afterOptOut, ConsentPolicy policy, Channel channel,
-        DateTimeOffset? lastInbound, bool asWhatsAppTemplate, DateTimeOffset now)
-    {
-        var allowed = requires switch
-        {
-            SendRequirement.Consent => state == ConsentState.OptedIn
-                || (!policy.IsGated(channel) && state != ConsentState.OptedOut && !(state == ConsentState.Pending && afterOptOut)),
-            SendRequirement.Pending => state == ConsentState.Pending,
-            SendRequirement.OptedIn => state == ConsentState.OptedIn,
-            SendRequirement.Never => false,
-            _ => true,
-        };
-        if (!allowed)
-        {
-            return state == ConsentState.OptedOut || requires == SendRequirement.Never ? "opted_out" : "consent_changed";
-        }
-
-        var windowClosed = channel == Channel.WhatsApp && !asWhatsAppTemplate
-            && (lastInbound is not { } last || now - last >= policy.WhatsAppWindow);
-        return windowClosed ? "whatsapp_window_closed" : null;
-    }
 }

@@ -1,0 +1,83 @@
+using Optline.Storage.Audit;
+using Optline.Storage.Conversations;
+using Optline.Storage.Database;
+
+namespace Optline.Storage.Outbox;
+
+/// <summary>
+/// "Sent" for many messages in one unit of work: per organization, its chain head once, one delete of the outbox
+/// rows, one update of the messages, and an attestation record per send.
+/// </summary>
+internal static class SentRecords
+{
+    public static async Task<IReadOnlyList<bool>> WriteAsync(WriteContext context, IReadOnlyList<(ClaimedSend Send, string? ProviderMessageId)> sent, CancellationToken ct)
+    {
+        var recorded = new bool[sent.Count];
+        // Chain heads in one order, so two nodes recording sends of the same organizations cannot deadlock on them.
+        foreach (var organization in sent.Select((s, i) => (s.Send.OrganizationId, Index: i)).GroupBy(s => s.OrganizationId).OrderBy(g => g.Key))
+        {
+            var indexes = organization.Select(s => s.Index).ToList();
+            // The chain head first, then the rows: the lock order of every event on PostgreSQL.
+            var audit = await AuditChain.OpenAsync(context, organization.Key, ct);
+            var present = await DeleteAsync(context, [.. indexes.Select(i => sent[i].Send)], ct);
+            var written = indexes.Where(i => present.Remove(sent[i].Send.OutboxId)).ToList();
+            if (written.Count == 0)
+            {
+                continue;
+            }
+
+            await UpdateMessagesAsync(context, [.. written.Select(i => sent[i])], ct);
+            foreach (var i in written)
+            {
+                await OutboxStore.AppendAsync(audit, sent[i].Send, "message_sent", sent[i].ProviderMessageId, null, ct);
+                recorded[i] = true;
+            }
+
+            await audit.CloseAsync(ct);
+        }
+
+        return recorded;
+    }
+
+    /// <summary>Deletes the rows still queued for these sends (an id alone could name a newer row that reused it); returns their ids.</summary>
+    private static async Task<HashSet<long>> DeleteAsync(WriteContext context, IReadOnlyList<ClaimedSend> sends, CancellationToken ct)
+    {
+        var dialect = context.Dialect;
+        await using var delete = context.Command(
+            $"DELETE FROM outbox WHERE id {SqlLists.In(dialect, "@ids")} AND message_id {SqlLists.InUuids(dialect, "@messages")} RETURNING id")
+            .With("@ids", SqlLists.Longs(dialect, sends.Select(s => s.OutboxId)))
+            .With("@messages", SqlLists.Uuids(dialect, sends.Select(s => s.MessageId)));
+        var present = new HashSet<long>();
+        await using var reader = await delete.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            present.Add(reader.GetInt64(0));
+        }
+
+        return present;
+    }
+
+    private static async Task UpdateMessagesAsync(WriteContext context, IReadOnlyList<(ClaimedSend Send, string? ProviderMessageId)> sent, CancellationToken ct)
+    {
+        var dialect = context.Dialect;
+        var rows = dialect.IsPostgres
+            ? "unnest(@ids, @providers, @outboxes) AS v(id, provider, outbox)"
+            : "(SELECT unhex(value ->> 0) AS id, value ->> 1 AS provider, value ->> 2 AS outbox FROM json_each(@rows)) AS v";
+        await using var update = context.Command(
+            "UPDATE messages SET status = @status, provider_message_id = COALESCE(v.provider, messages.provider_message_id), outbox_id = v.outbox, updated_at = @now " +
+            $"FROM {rows} WHERE messages.id = v.id")
+            .With("@status", MessageStatuses.Sent).With("@now", context.Now.ToUnixMs());
+        if (dialect.IsPostgres)
+        {
+            update.With("@ids", sent.Select(s => s.Send.MessageId).ToArray())
+                .With("@providers", sent.Select(s => s.ProviderMessageId).ToArray())
+                .With("@outboxes", sent.Select(s => s.Send.OutboxId).ToArray());
+        }
+        else
+        {
+            update.With("@rows", System.Text.Json.JsonSerializer.Serialize(sent.Select(s => new object?[] { SqlLists.Hex(s.Send.MessageId), s.ProviderMessageId, s.Send.OutboxId })));
+        }
+
+        await update.ExecuteNonQueryAsync(ct);
+    }
+}
