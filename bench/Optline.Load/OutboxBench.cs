@@ -1,9 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Optline.Channels.Sending;
-using Optline.Core.Consent;
+using Optline.Channels.Twilio;
+using Optline.Channels.WhatsApp;
+using Optline.Server.Outbox;
+using Optline.Storage.Conversations;
 using Optline.Storage.Database;
+using Optline.Storage.Organizations;
 using Optline.Storage.Outbox;
 
 namespace Optline.Load;
@@ -32,55 +38,28 @@ public sealed class FakeChannel : IChannelSender
 }
 
 /// <summary>
-/// The dispatch loop of Server/Outbox/OutboxDispatcher.cs, step for step, with a channel of our choosing: claim due rows
-/// in batches (consent re-checked in the claim), group by sending number, numbers in parallel (32) and each number's
-/// messages in order, the last consent re-check before the send, the send, and "sent" recorded. Idle: poll every 100 ms.
+/// The server's own <see cref="OutboxDispatcher"/>, built outside the server around a channel of our choosing (every
+/// channel goes to it): claims, lanes and pacing, consent re-checks, sends and records exactly as in production.
 /// </summary>
-public sealed class MirrorDispatcher(OutboxStore outbox, IChannelSender channel, int batchSize = 200)
+public sealed class InProcessDispatcher(OptlineDatabase database, OrganizationStore organizations, OutboxOptions options, IChannelSender channel, TimeProvider time)
 {
-    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
-
-    public long Claims { get; private set; }
-
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        var outbox = new OutboxStore(database, organizations, options);
+        var reports = new DeliveryReports(outbox, organizations, new ConversationService(database, organizations, options));
+        using var dispatcher = new OutboxDispatcher(outbox, ChannelRouter.Always(channel), reports, new SendsInFlight(), Options.Create(options),
+            Options.Create(new WhatsAppOptions()), Options.Create(new TwilioOptions()), time, NullLogger<OutboxDispatcher>.Instance);
+        await dispatcher.StartAsync(CancellationToken.None);
+        try
         {
-            var claimed = await outbox.ClaimDueAsync(batchSize, CancellationToken.None);
-            Claims++;
-            if (claimed.Count == 0)
-            {
-                try
-                {
-                    await Task.Delay(IdlePoll, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            var bySender = claimed.GroupBy(s => (s.From, s.Channel)).ToList();
-            await Parallel.ForEachAsync(bySender, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (sends, ct) =>
-            {
-                foreach (var send in sends)
-                {
-                    if (await outbox.RecheckAsync(send, ct) is { } refusal)
-                    {
-                        await outbox.CancelAsync(send, refusal, ct);
-                        continue;
-                    }
-
-                    var result = await channel.SendAsync(new OutboundMessage(send.Channel, send.From, send.To, send.Body), ct);
-                    if (result.Outcome == SendOutcome.Sent)
-                    {
-                        await outbox.MarkSentAsync(send, result.ProviderMessageId, ct);
-                    }
-                }
-            });
+            await Task.Delay(Timeout.Infinite, stoppingToken);
         }
+        catch (OperationCanceledException)
+        {
+            // The run is over.
+        }
+
+        await dispatcher.StopAsync(CancellationToken.None);
     }
 }
 
@@ -116,7 +95,7 @@ public static class Pacing
     /// Per number: the sends whose carrier time falls in the window, rate = (n - 1) / (last - first), compared with the
     /// configured rate; lateness = send time - due time (the due time is carried in the body).
     /// </summary>
-    public static PacingResult Analyse(FakeChannel channel, ShiftedTime clock, double rate, int numbers, TimeSpan window)
+    public static PacingResult Analyse(FakeChannel channel, ShiftedTime clock, double rate, int numbers, TimeSpan window, Func<string, bool>? fromNumber = null)
     {
         var start = clock.Origin.ToUnixTimeMilliseconds();
         var end = start + window.TotalMilliseconds;
@@ -126,7 +105,7 @@ public static class Pacing
         foreach (var (from, ticks, body) in channel.Sends)
         {
             var at = clock.MsAt(ticks);
-            if (at < start || at >= end || !body.StartsWith("pace:", StringComparison.Ordinal))
+            if (at < start || at >= end || !body.StartsWith("pace:", StringComparison.Ordinal) || (fromNumber is not null && !fromNumber(from)))
             {
                 continue;
             }

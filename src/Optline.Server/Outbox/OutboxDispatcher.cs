@@ -9,9 +9,10 @@ using Optline.Storage.Outbox;
 namespace Optline.Server.Outbox;
 
 /// <summary>
-/// Drains the outbox: claims due messages (consent re-checked in the claim), sends each through its channel, and
-/// records the outcome. A crash between the carrier's acceptance and the commit of "sent" repeats that one send
-/// after the claim times out: delivery is at least once, and that window is one HTTP call plus one commit.
+/// Drains the outbox: claims due messages (consent re-checked in the claim), hands each to its sending number's lane,
+/// which sends it at the number's pace after a last consent re-check, and records the outcome. A crash between the
+/// carrier's acceptance and the commit of "sent" repeats that one send after the claim times out: delivery is at
+/// least once, and that window is one carrier call plus the commit of the batch of records it joins.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     OutboxStore outbox, ChannelRouter channels, DeliveryReports reports, SendsInFlight inFlight, IOptions<OutboxOptions> options, IOptions<WhatsAppOptions> whatsApp,
@@ -21,56 +22,63 @@ public sealed partial class OutboxDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        var settings = options.Value;
+        var lanes = new SenderLanes(settings, time, SendAsync);
+        // Enough claimed ahead to keep every lane busy while the next claim is written, not so much that a crash strands many.
+        var maxPending = settings.BatchSize * 4;
+        try
         {
-            IReadOnlyList<ClaimedSend> claimed;
-            // No later than the claim's own time: the claim protects the rows until this plus ClaimTimeout.
-            var claimedAt = time.GetUtcNow();
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await lanes.RoomAsync(maxPending, IdlePoll, stoppingToken);
+                IReadOnlyList<ClaimedSend> claimed;
+                // No later than the claim's own time: the claim protects the rows until this plus ClaimTimeout.
+                var claimedAt = time.GetUtcNow();
+                try
+                {
+                    claimed = await outbox.ClaimDueAsync(
+                        new ClaimRequest(settings.BatchSize) { Lookahead = settings.ClaimLookahead, SkipSenders = lanes.Full(), Choose = lanes.Choose },
+                        stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The database is down or a claim failed: nothing was sent; try again shortly.
+                    LogStorageUnavailable(logger, ex);
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+                    continue;
+                }
+
+                lanes.Enqueue(claimed, claimedAt, stoppingToken);
+                if (claimed.Count < settings.BatchSize)
+                {
+                    await Task.Delay(IdlePoll, time, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is claimed and unsent is sent after its claim times out.
+        }
+        finally
+        {
+            await lanes.DrainAsync();
+        }
+
+        async Task SendAsync(ClaimedSend send, DateTimeOffset claimedAt, SenderLanes.Lane lane, CancellationToken ct)
+        {
             try
             {
-                claimed = await outbox.ClaimDueAsync(options.Value.BatchSize, stoppingToken);
+                await SendOneAsync(send, claimedAt, lane, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The database is down or a claim failed: nothing was sent; try again shortly.
+                // The claim times out and the message is tried again: at least once, never lost.
                 LogStorageUnavailable(logger, ex);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
-                continue;
             }
-
-            if (claimed.Count == 0)
-            {
-                await Task.Delay(IdlePoll, time, stoppingToken);
-                continue;
-            }
-
-            // Sending numbers in parallel, each number's messages one after another in the order claimed (due time),
-            // so a contact receives them in order (a confirmation before the held messages it releases).
-            var bySender = claimed.GroupBy(s => (s.From, s.Channel)).ToList();
-            await Parallel.ForEachAsync(bySender, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = stoppingToken }, async (sends, ct) =>
-            {
-                foreach (var send in sends)
-                {
-                    await SendAsync(send, claimedAt, ct);
-                }
-            });
         }
     }
 
-    private async ValueTask SendAsync(ClaimedSend send, DateTimeOffset claimedAt, CancellationToken ct)
-    {
-        try
-        {
-            await SendOneAsync(send, claimedAt, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The claim times out and the message is tried again: at least once, never lost.
-            LogStorageUnavailable(logger, ex);
-        }
-    }
-
-    private async Task SendOneAsync(ClaimedSend send, DateTimeOffset claimedAt, CancellationToken ct)
+    private async Task SendOneAsync(ClaimedSend send, DateTimeOffset claimedAt, SenderLanes.Lane lane, CancellationToken ct)
     {
         var template = send.AsWhatsAppTemplate
             ? new WhatsAppTemplateMessage(whatsApp.Value.OptInTemplateName, whatsApp.Value.OptInTemplateLanguage, [send.LineDisplayName])
@@ -91,9 +99,10 @@ public sealed partial class OutboxDispatcher(
                     return;
                 }
 
+                await lane.BeforeCarrierCallAsync(ct);
                 result = await channels.For(send.Channel).SendAsync(message, ct);
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException && !ct.IsCancellationRequested)
             {
                 result = new SendResult(SendOutcome.TransientFailure, Error: ex.GetType().Name);
             }
@@ -104,7 +113,8 @@ public sealed partial class OutboxDispatcher(
             switch (result.Outcome)
             {
                 case SendOutcome.Sent:
-                    await RecordSentAsync(send, result.ProviderMessageId, claimedAt, ct);
+                    // The lane goes on to its next message while this is written: records of many lanes share one commit.
+                    lane.Track(RecordSentAsync(send, result.ProviderMessageId, claimedAt, CancellationToken.None));
                     break;
                 case SendOutcome.RecipientOptedOut:
                     await outbox.MarkFailedAsync(send, result.Error ?? "recipient unsubscribed", permanent: true, null, ct);
@@ -142,6 +152,11 @@ public sealed partial class OutboxDispatcher(
                 LogRecordRetry(logger, send.OutboxId);
                 await Task.Delay(pause, time, ct);
                 pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 2000));
+            }
+            catch (Exception ex) when (ex is StorageUnavailableException or System.Data.Common.DbException)
+            {
+                LogStorageUnavailable(logger, ex);
+                return;
             }
         }
     }

@@ -43,8 +43,9 @@ internal static class SentRecords
     private static async Task<HashSet<long>> DeleteAsync(WriteContext context, IReadOnlyList<ClaimedSend> sends, CancellationToken ct)
     {
         var dialect = context.Dialect;
+        // SQLite's "+" keeps it from looking rows up by every (id, message id) pair of the two lists: by id, then a filter.
         await using var delete = context.Command(
-            $"DELETE FROM outbox WHERE id {SqlLists.In(dialect, "@ids")} AND message_id {SqlLists.InUuids(dialect, "@messages")} RETURNING id")
+            $"DELETE FROM outbox WHERE id {SqlLists.In(dialect, "@ids")} AND {(dialect.IsPostgres ? "" : "+")}message_id {SqlLists.InUuids(dialect, "@messages")} RETURNING id")
             .With("@ids", SqlLists.Longs(dialect, sends.Select(s => s.OutboxId)))
             .With("@messages", SqlLists.Uuids(dialect, sends.Select(s => s.MessageId)));
         var present = new HashSet<long>();
@@ -75,7 +76,17 @@ internal static class SentRecords
         }
         else
         {
-            update.With("@rows", System.Text.Json.JsonSerializer.Serialize(sent.Select(s => new object?[] { SqlLists.Hex(s.Send.MessageId), s.ProviderMessageId, s.Send.OutboxId })));
+            update.With("@rows", SqlLists.Json(w =>
+            {
+                foreach (var (send, provider) in sent)
+                {
+                    w.WriteStartArray();
+                    w.WriteStringValue(SqlLists.Hex(send.MessageId));
+                    w.WriteStringValue(provider);
+                    w.WriteNumberValue(send.OutboxId);
+                    w.WriteEndArray();
+                }
+            }));
         }
 
         await update.ExecuteNonQueryAsync(ct);

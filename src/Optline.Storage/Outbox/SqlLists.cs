@@ -18,13 +18,24 @@ internal static class SqlLists
         dialect.IsPostgres ? $"= ANY({parameter})" : $"IN (SELECT unhex(value) FROM json_each({parameter}))";
 
     public static object Longs(Dialect dialect, IEnumerable<long> values) =>
-        dialect.IsPostgres ? values.ToArray() : JsonSerializer.Serialize(values);
+        dialect.IsPostgres ? values.ToArray() : Json(w => { foreach (var v in values) { w.WriteNumberValue(v); } });
 
     public static object Uuids(Dialect dialect, IEnumerable<Guid> values) =>
-        dialect.IsPostgres ? values.ToArray() : JsonSerializer.Serialize(values.Select(Hex));
+        dialect.IsPostgres ? values.ToArray() : Json(w => { foreach (var v in values) { w.WriteStringValue(Hex(v)); } });
 
-    public static object Strings(Dialect dialect, IEnumerable<string?> values) =>
-        dialect.IsPostgres ? values.ToArray() : JsonSerializer.Serialize(values);
+    /// <summary>A JSON array written by <paramref name="items"/> (no reflection: the host may be trimmed).</summary>
+    public static string Json(Action<Utf8JsonWriter> items)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            items(writer);
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     /// <summary>The bytes SQLite stores for a uuid (<see cref="SqliteDialect.Uuid"/>), as hex.</summary>
     public static string Hex(Guid id) => Convert.ToHexString(id.ToByteArray());
