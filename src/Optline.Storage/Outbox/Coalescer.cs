@@ -5,7 +5,7 @@ namespace Optline.Storage.Outbox;
 /// item that arrives while a round is under way waits for the next round, which takes them all. Each item is served
 /// by a round that started after it arrived, so a read answers with what was committed when it was asked.
 /// </summary>
-internal sealed class Coalescer<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> round, int maxPerRound)
+internal sealed class Coalescer<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> round, int maxPerRound, Func<Task>? idle = null)
 {
     private readonly Lock _lock = new();
     private readonly List<(TItem Item, TaskCompletionSource<TResult> Done)> _waiting = [];
@@ -36,15 +36,28 @@ internal sealed class Coalescer<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
             List<(TItem Item, TaskCompletionSource<TResult> Done)> taken;
             lock (_lock)
             {
-                if (_waiting.Count == 0)
+                taken = _waiting.GetRange(0, Math.Min(_waiting.Count, maxPerRound));
+                _waiting.RemoveRange(0, taken.Count);
+            }
+
+            if (taken.Count == 0)
+            {
+                if (idle is not null)
                 {
-                    _running = false;
-                    return;
+                    // Still the only runner: no round starts while it idles.
+                    await idle();
                 }
 
-                var count = Math.Min(_waiting.Count, maxPerRound);
-                taken = _waiting.GetRange(0, count);
-                _waiting.RemoveRange(0, count);
+                lock (_lock)
+                {
+                    if (_waiting.Count == 0)
+                    {
+                        _running = false;
+                        return;
+                    }
+                }
+
+                continue;
             }
 
             try

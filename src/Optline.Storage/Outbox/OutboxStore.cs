@@ -47,7 +47,7 @@ public sealed class OutboxStore
     private readonly OptlineDatabase _database;
     private readonly OrganizationStore _organizations;
     private readonly OutboxOptions _options;
-    private readonly Coalescer<ClaimedSend, string?> _rechecks;
+    private readonly Rechecks _rechecks;
     private readonly WriteCoalescer<(ClaimedSend Send, string? ProviderMessageId), bool> _sent;
 
     public OutboxStore(OptlineDatabase database, OrganizationStore organizations, OutboxOptions options)
@@ -55,7 +55,7 @@ public sealed class OutboxStore
         _database = database;
         _organizations = organizations;
         _options = options;
-        _rechecks = new(RecheckRoundAsync, maxPerRound: 1000);
+        _rechecks = new(database, organizations);
         _sent = new(database, SentRecords.WriteAsync);
     }
 
@@ -110,7 +110,7 @@ public sealed class OutboxStore
     /// Re-checks asked for at the same time share one query; each is answered by a query that started after it was asked.
     /// </summary>
     public Task<string?> RecheckAsync(ClaimedSend send, CancellationToken cancellationToken = default) =>
-        _rechecks.RunAsync(send).WaitAsync(cancellationToken);
+        _rechecks.RefusalAsync(send).WaitAsync(cancellationToken);
 
     public Task CancelAsync(ClaimedSend send, string reason, CancellationToken cancellationToken = default) =>
         _database.WriteAsync(async (context, ct) =>
@@ -253,46 +253,6 @@ public sealed class OutboxStore
             var value = await command.ExecuteScalarAsync(cancellationToken);
             return value is null or DBNull ? (DateTimeOffset?)null : DbExtensions.FromUnixMs(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
         }, cancellationToken);
-
-    private Task<IReadOnlyList<string?>> RecheckRoundAsync(IReadOnlyList<ClaimedSend> sends) =>
-        _database.ReadAsync<IReadOnlyList<string?>>(async connection =>
-        {
-            var current = new Dictionary<long, (string Requires, ConsentState State, bool AfterOptOut, DateTimeOffset? LastInbound)>(sends.Count);
-            await using (var command = connection.Command(
-                "SELECT o.id, o.requires, c.state, c.request_after_opt_out, c.last_inbound_at FROM outbox o JOIN conversations c ON c.id = o.conversation_id " +
-                $"WHERE o.id {SqlLists.In(_database.Dialect, "@ids")}")
-                .With("@ids", SqlLists.Longs(_database.Dialect, sends.Select(s => s.OutboxId))))
-            await using (var reader = await command.ExecuteReaderAsync())
-            {
-                while (await reader.ReadAsync())
-                {
-                    current[reader.GetInt64(0)] = (reader.GetString(1), (ConsentState)reader.GetInt64(2), reader.GetNullableInt64(3) == 1,
-                        DbExtensions.FromUnixMs(reader.GetNullableInt64(4)));
-                }
-            }
-
-            var now = _database.Time.GetUtcNow();
-            var policies = new Dictionary<long, ConsentPolicy>();
-            var refusals = new string?[sends.Count];
-            for (var i = 0; i < sends.Count; i++)
-            {
-                var send = sends[i];
-                if (!current.TryGetValue(send.OutboxId, out var row))
-                {
-                    refusals[i] = "cancelled";
-                    continue;
-                }
-
-                if (!policies.TryGetValue(send.OrganizationId, out var policy))
-                {
-                    policies[send.OrganizationId] = policy = await _organizations.PolicyAsync(connection, null, send.OrganizationId, CancellationToken.None);
-                }
-
-                refusals[i] = ConsentRecheck.Refusal(row.Requires, row.State, row.AfterOptOut, policy, send.Channel, row.LastInbound, send.AsWhatsAppTemplate, now);
-            }
-
-            return refusals;
-        });
 
     private TimeSpan Backoff(int attempt)
     {
