@@ -33,6 +33,8 @@ internal sealed class Coalescer<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
     {
         while (true)
         {
+            // Callers woken by the last round's answers are queued on the thread pool: let them ask before this round starts.
+            await Task.Yield();
             List<(TItem Item, TaskCompletionSource<TResult> Done)> taken;
             lock (_lock)
             {
