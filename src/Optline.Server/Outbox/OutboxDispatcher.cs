@@ -19,24 +19,25 @@ public sealed partial class OutboxDispatcher(
     IOptions<TwilioOptions> twilio, TimeProvider time, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(10);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var lanes = new SenderLanes(settings, time, SendAsync);
-        // Enough claimed ahead to keep every lane busy while the next claim is written, not so much that a crash strands many.
-        var maxPending = settings.BatchSize * 4;
+        // Enough claimed ahead to fill the lookahead of a busy fleet, not so much that a crash strands many.
+        var maxQueued = settings.BatchSize * 8;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await lanes.RoomAsync(maxPending, IdlePoll, stoppingToken);
-                IReadOnlyList<ClaimedSend> claimed;
+                await lanes.RoomAsync(maxQueued, IdlePoll, stoppingToken);
+                ClaimResult claim;
                 // No later than the claim's own time: the claim protects the rows until this plus ClaimTimeout.
                 var claimedAt = time.GetUtcNow();
                 try
                 {
-                    claimed = await outbox.ClaimDueAsync(
+                    claim = await outbox.ClaimDueAsync(
                         new ClaimRequest(settings.BatchSize) { Lookahead = settings.ClaimLookahead, SkipSenders = lanes.Full(), Choose = lanes.Choose },
                         stoppingToken);
                 }
@@ -48,10 +49,15 @@ public sealed partial class OutboxDispatcher(
                     continue;
                 }
 
-                lanes.Enqueue(claimed, claimedAt, stoppingToken);
-                if (claimed.Count < settings.BatchSize)
+                lanes.Enqueue(claim.Claimed, claimedAt, stoppingToken);
+                if (!claim.MaybeMore)
                 {
                     await Task.Delay(IdlePoll, time, stoppingToken);
+                }
+                else if (claim.Claimed.Count == 0)
+                {
+                    // A full page of messages whose lanes have no room yet: the next claim skips those lanes, once they show as full.
+                    await Task.Delay(BusyPoll, time, stoppingToken);
                 }
             }
         }
@@ -64,43 +70,80 @@ public sealed partial class OutboxDispatcher(
             await lanes.DrainAsync();
         }
 
-        async Task SendAsync(ClaimedSend send, DateTimeOffset claimedAt, SenderLanes.Lane lane, CancellationToken ct)
+        async Task SendAsync(IReadOnlyList<SenderLanes.LaneMessage> group, SenderLanes.Lane lane, CancellationToken ct)
         {
             try
             {
-                await SendOneAsync(send, claimedAt, lane, ct);
+                await SendGroupAsync(group, lane, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The claim times out and the message is tried again: at least once, never lost.
+                // The claims time out and the messages are tried again: at least once, never lost.
                 LogStorageUnavailable(logger, ex);
             }
         }
     }
 
-    private async Task SendOneAsync(ClaimedSend send, DateTimeOffset claimedAt, SenderLanes.Lane lane, CancellationToken ct)
+    /// <summary>A lane's next messages, in order: their consent re-checked together, each sent at its slot, each outcome recorded.</summary>
+    private async Task SendGroupAsync(IReadOnlyList<SenderLanes.LaneMessage> group, SenderLanes.Lane lane, CancellationToken ct)
     {
-        var template = send.AsWhatsAppTemplate
-            ? new WhatsAppTemplateMessage(whatsApp.Value.OptInTemplateName, whatsApp.Value.OptInTemplateLanguage, [send.LineDisplayName])
-            : null;
-        var statusCallback = send.Channel == Channel.Sms && !string.IsNullOrEmpty(twilio.Value.PublicBaseUrl)
-            ? TwilioSignature.SignedUrl(twilio.Value.PublicBaseUrl, "/webhooks/twilio/status")
-            : null;
-        var message = new OutboundMessage(send.Channel, send.From, send.To, send.Body, template, statusCallback);
+        // From before the re-check until the carrier answers: an opt-out acknowledged meanwhile waits for these sends.
+        var flights = group.Select(m => inFlight.Begin(m.Message.To)).ToList();
+        try
+        {
+            string?[] refusals;
+            try
+            {
+                refusals = await Task.WhenAll(group.Select(m => outbox.RecheckAsync(m.Message, ct)));
+            }
+            catch (Exception ex) when (ex is StorageUnavailableException or System.Data.Common.DbException)
+            {
+                // Nothing was sent: the claims time out and the messages are tried again.
+                LogStorageUnavailable(logger, ex);
+                return;
+            }
+
+            var refusedByCarrier = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < group.Count; i++)
+            {
+                var refusal = refusals[i];
+                if (refusedByCarrier.Contains(group[i].Message.To))
+                {
+                    // The carrier just reported this contact unsubscribed: the opt-out it recorded is re-checked for the rest.
+                    refusal = await outbox.RecheckAsync(group[i].Message, ct);
+                }
+
+                if (await SendOneAsync(group[i], refusal, flights[i], lane, ct) == SendOutcome.RecipientOptedOut)
+                {
+                    refusedByCarrier.Add(group[i].Message.To);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var flight in flights)
+            {
+                flight.Dispose();
+            }
+        }
+    }
+
+    private async Task<SendOutcome?> SendOneAsync(SenderLanes.LaneMessage queued, string? refusal, IDisposable flight, SenderLanes.Lane lane, CancellationToken ct)
+    {
+        var send = queued.Message;
         SendResult result;
-        // From before the re-check until the carrier answers: an opt-out acknowledged meanwhile waits for this send.
-        using (inFlight.Begin(send.To))
+        using (flight)
         {
             try
             {
-                if (await outbox.RecheckAsync(send, ct) is { } refusal)
+                if (refusal is not null)
                 {
                     await outbox.CancelAsync(send, refusal, ct);
-                    return;
+                    return null;
                 }
 
-                await lane.BeforeCarrierCallAsync(ct);
-                result = await channels.For(send.Channel).SendAsync(message, ct);
+                await lane.BeforeCarrierCallAsync(queued, ct);
+                result = await channels.For(send.Channel).SendAsync(Message(send), ct);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException && !ct.IsCancellationRequested)
             {
@@ -114,7 +157,7 @@ public sealed partial class OutboxDispatcher(
             {
                 case SendOutcome.Sent:
                     // The lane goes on to its next message while this is written: records of many lanes share one commit.
-                    lane.Track(RecordSentAsync(send, result.ProviderMessageId, claimedAt, CancellationToken.None));
+                    lane.Track(RecordSentAsync(send, result.ProviderMessageId, queued.ClaimedAt, CancellationToken.None));
                     break;
                 case SendOutcome.RecipientOptedOut:
                     await outbox.MarkFailedAsync(send, result.Error ?? "recipient unsubscribed", permanent: true, null, ct);
@@ -130,6 +173,19 @@ public sealed partial class OutboxDispatcher(
         {
             LogStorageUnavailable(logger, ex);
         }
+
+        return result.Outcome;
+    }
+
+    private OutboundMessage Message(ClaimedSend send)
+    {
+        var template = send.AsWhatsAppTemplate
+            ? new WhatsAppTemplateMessage(whatsApp.Value.OptInTemplateName, whatsApp.Value.OptInTemplateLanguage, [send.LineDisplayName])
+            : null;
+        var statusCallback = send.Channel == Channel.Sms && !string.IsNullOrEmpty(twilio.Value.PublicBaseUrl)
+            ? TwilioSignature.SignedUrl(twilio.Value.PublicBaseUrl, "/webhooks/twilio/status")
+            : null;
+        return new OutboundMessage(send.Channel, send.From, send.To, send.Body, template, statusCallback);
     }
 
     /// <summary>

@@ -30,6 +30,7 @@ public sealed class SenderPace(TimeSpan slot)
     public TimeSpan UntilCall(DateTimeOffset now) =>
         _lastCall is { } last && last + slot > now ? last + slot - now : TimeSpan.Zero;
 
+    /// <summary>The carrier call was made at <paramref name="at"/> (its slot, when it waited for one).</summary>
     public void Called(DateTimeOffset at) => _lastCall = at;
 
     /// <summary>Nothing scheduled after <paramref name="before"/>: the pace remembers nothing a new message must wait for.</summary>

@@ -34,6 +34,9 @@ public sealed record ClaimRequest(int Limit)
     public Func<IReadOnlyList<ClaimedSend>, IReadOnlyList<ClaimedSend>>? Choose { get; init; }
 }
 
+/// <summary>What a claim took, and whether it stopped at its limit (more may be due at once).</summary>
+public sealed record ClaimResult(IReadOnlyList<ClaimedSend> Claimed, bool MaybeMore);
+
 /// <summary>A message that gave up after its last attempt, for an admin to see and retry.</summary>
 public sealed record DeadLetter(long OutboxId, Guid MessageId, Channel Channel, string From, string To, int Attempts, string? LastError);
 
@@ -60,12 +63,12 @@ public sealed class OutboxStore
     }
 
     /// <summary>Claims up to <paramref name="limit"/> due messages; those whose consent no longer holds are cancelled instead.</summary>
-    public Task<IReadOnlyList<ClaimedSend>> ClaimDueAsync(int limit, CancellationToken cancellationToken = default) =>
-        ClaimDueAsync(new ClaimRequest(limit), cancellationToken);
+    public async Task<IReadOnlyList<ClaimedSend>> ClaimDueAsync(int limit, CancellationToken cancellationToken = default) =>
+        (await ClaimDueAsync(new ClaimRequest(limit), cancellationToken)).Claimed;
 
     /// <summary>Claims the messages <paramref name="request"/> asks for; those whose consent no longer holds are cancelled instead.</summary>
-    public Task<IReadOnlyList<ClaimedSend>> ClaimDueAsync(ClaimRequest request, CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<IReadOnlyList<ClaimedSend>>(async (context, ct) =>
+    public Task<ClaimResult> ClaimDueAsync(ClaimRequest request, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync(async (context, ct) =>
         {
             var candidates = await Claims.CandidatesAsync(context, request, ct);
             var policies = new Dictionary<long, ConsentPolicy>();
@@ -101,7 +104,7 @@ public sealed class OutboxStore
                 }
             }
 
-            return claimed;
+            return new ClaimResult(claimed, MaybeMore: candidates.Count == request.Limit);
         }, cancellationToken);
 
     /// <summary>

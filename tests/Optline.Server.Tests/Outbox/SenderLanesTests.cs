@@ -14,7 +14,7 @@ public sealed class SenderLanesTests
     public void A_long_code_with_a_backlog_is_given_one_message_per_claim_and_other_numbers_theirs()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
-        var lanes = new SenderLanes(Options, time, (_, _, _, _) => Task.CompletedTask);
+        var lanes = new SenderLanes(Options, time, (_, _, _) => Task.CompletedTask);
         var now = time.GetUtcNow();
         List<ClaimedSend> candidates = [.. Enumerable.Range(0, 10).Select(i => Send(i, lineId: 1, Channel.Sms, "+12015550100", now)), Send(10, lineId: 2, Channel.Sms, "+12015550101", now)];
 
@@ -27,7 +27,7 @@ public sealed class SenderLanesTests
     public void A_whatsapp_number_at_eighty_per_second_is_given_what_fits_in_the_lookahead()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
-        var lanes = new SenderLanes(Options, time, (_, _, _, _) => Task.CompletedTask);
+        var lanes = new SenderLanes(Options, time, (_, _, _) => Task.CompletedTask);
         var now = time.GetUtcNow();
 
         var chosen = lanes.Choose([.. Enumerable.Range(0, 100).Select(i => Send(i, lineId: 1, Channel.WhatsApp, "+12015550100", now))]);
@@ -40,7 +40,7 @@ public sealed class SenderLanesTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
         var sending = new TaskCompletionSource();
-        var lanes = new SenderLanes(Options, time, (_, _, _, _) => sending.Task);
+        var lanes = new SenderLanes(Options, time, (_, _, _) => sending.Task);
         var now = time.GetUtcNow();
         using var stop = new CancellationTokenSource();
         lanes.Enqueue([Send(0, lineId: 1, Channel.Sms, "+12015550100", now)], now, stop.Token);

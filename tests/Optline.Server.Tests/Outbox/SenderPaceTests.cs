@@ -30,6 +30,36 @@ public sealed class SenderPaceTests
     }
 
     [Fact]
+    public void Timers_that_fire_late_do_not_lower_the_rate_of_a_fast_number()
+    {
+        var slot = TimeSpan.FromMilliseconds(12.5);
+        var pace = new SenderPace(slot);
+        var due = Enumerable.Range(0, 801).Select(i => T0 + (i * slot)).ToList();
+        var now = T0;
+        var calls = new List<DateTimeOffset>();
+        foreach (var wake in due.Select(pace.Schedule))
+        {
+            // As the lane does: wait for the later of the slot and the message's time, on a timer that fires 0.4 ms late.
+            var wait = pace.UntilCall(now) > wake - now ? pace.UntilCall(now) : wake - now;
+            if (wait > TimeSpan.Zero)
+            {
+                now += wait + TimeSpan.FromMilliseconds(0.4);
+                pace.Called(now - TimeSpan.FromMilliseconds(0.4));
+            }
+            else
+            {
+                pace.Called(now);
+            }
+
+            calls.Add(now);
+        }
+
+        var rate = (calls.Count - 1) / (calls[^1] - calls[0]).TotalSeconds;
+        Assert.InRange(rate, 79.9, 80.0);
+        Assert.All(calls.Zip(calls.Skip(1)), pair => Assert.True(pair.Second - pair.First >= slot - TimeSpan.FromMilliseconds(0.4)));
+    }
+
+    [Fact]
     public void Messages_due_a_slot_apart_wake_when_they_are_due()
     {
         var pace = new SenderPace(TimeSpan.FromMilliseconds(12.5));

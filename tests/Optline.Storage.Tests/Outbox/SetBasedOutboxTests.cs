@@ -71,8 +71,8 @@ public sealed class SetBasedOutboxTests
             await db.Conversations.LineSendAsync(db.Line, $"+1201555{i:0000}", Channel.Sms, $"Statement {i}", "test"); // due now, +1 s, +2 s
         }
 
-        var first = await db.Outbox.ClaimDueAsync(new ClaimRequest(10) { Lookahead = TimeSpan.FromSeconds(1.5), Choose = c => [.. c.Take(1)] });
-        var second = await db.Outbox.ClaimDueAsync(new ClaimRequest(10) { Lookahead = TimeSpan.FromSeconds(1.5) });
+        var first = (await db.Outbox.ClaimDueAsync(new ClaimRequest(10) { Lookahead = TimeSpan.FromSeconds(1.5), Choose = c => [.. c.Take(1)] })).Claimed;
+        var second = (await db.Outbox.ClaimDueAsync(new ClaimRequest(10) { Lookahead = TimeSpan.FromSeconds(1.5) })).Claimed;
 
         Assert.Equal(["Statement 0"], first.Select(s => s.Body));
         Assert.Equal(["Statement 1"], second.Select(s => s.Body));
@@ -87,7 +87,7 @@ public sealed class SetBasedOutboxTests
         await db.Conversations.LineSendAsync(db.Line, "+12015550001", Channel.Sms, "From Alice", "test");
         await db.Conversations.LineSendAsync(bob, "+12015550002", Channel.Sms, "From Bob", "test");
 
-        var claimed = await db.Outbox.ClaimDueAsync(new ClaimRequest(10) { SkipSenders = [ClaimedSend.SenderKey(db.Line.Id, Channel.Sms)] });
+        var claimed = (await db.Outbox.ClaimDueAsync(new ClaimRequest(10) { SkipSenders = [ClaimedSend.SenderKey(db.Line.Id, Channel.Sms)] })).Claimed;
 
         Assert.Equal(["From Bob"], claimed.Select(s => s.Body));
     }
