@@ -95,13 +95,7 @@ public sealed class OutboxStore
             await Claims.MarkClaimedAsync(context, claimed, context.Now + _options.ClaimTimeout, ct);
             foreach (var (send, refusal) in refused)
             {
-                // Cancelling appends to the organization's chain. Waiting for its head while holding the rows just locked
-                // would deadlock with an event that holds the head and cancels those rows (a STOP on another node); leave
-                // the row to that event, or to the next claim.
-                if (await TryLockChainAsync(context, send.OrganizationId, ct))
-                {
-                    await FinishAsync(context, send, MessageStatuses.Cancelled, refusal, "send_cancelled_at_recheck", null, ct);
-                }
+                await FinishAsync(context, send, MessageStatuses.Cancelled, refusal, "send_cancelled_at_recheck", null, ct);
             }
 
             return new ClaimResult(claimed, MaybeMore: candidates.Count == request.Limit);
@@ -134,7 +128,7 @@ public sealed class OutboxStore
     public Task<bool> MarkFailedAsync(ClaimedSend send, string error, bool permanent, TimeSpan? retryAfter, CancellationToken cancellationToken = default) =>
         _database.WriteAsync(async (context, ct) =>
         {
-            var audit = await AuditChain.OpenAsync(context, send.OrganizationId, ct); // the chain head first, as every write takes it
+            var audit = await AuditChain.OpenAsync(context, send.OrganizationId, ct);
             if (permanent || send.Attempt >= _options.MaxAttempts)
             {
                 await using (var dead = context.Command("UPDATE outbox SET dead = 1, claimed_until = NULL, last_error = @error WHERE id = @id")
@@ -267,8 +261,6 @@ public sealed class OutboxStore
 
     private static async Task FinishAsync(WriteContext context, ClaimedSend send, string status, string? reason, string auditEvent, string? providerMessageId, CancellationToken ct)
     {
-        // Lock order on PostgreSQL, as in every event: the organization's chain head first, then the rows. Taking the
-        // outbox and message rows first deadlocks with a STOP that holds the head and cancels them.
         var audit = await AuditChain.OpenAsync(context, send.OrganizationId, ct);
         await using (var delete = context.Command("DELETE FROM outbox WHERE id = @id").With("@id", send.OutboxId))
         {
@@ -285,18 +277,6 @@ public sealed class OutboxStore
         }
 
         await AuditAsync(audit, send, auditEvent, providerMessageId, reason, ct);
-    }
-
-    /// <summary>Locks the organization's chain head unless another transaction holds it (PostgreSQL; SQLite has one writer).</summary>
-    private static async Task<bool> TryLockChainAsync(WriteContext context, long organizationId, CancellationToken ct)
-    {
-        if (!context.Dialect.IsPostgres)
-        {
-            return true;
-        }
-
-        await using var command = context.Command("SELECT organization_id FROM audit_heads WHERE organization_id = @org FOR UPDATE SKIP LOCKED").With("@org", organizationId);
-        return await command.ExecuteScalarAsync(ct) is not null;
     }
 
     internal static async Task AuditAsync(AuditChain audit, ClaimedSend send, string @event, string? providerMessageId, string? detail, CancellationToken ct)

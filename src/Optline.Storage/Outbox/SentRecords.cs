@@ -5,19 +5,17 @@ using Optline.Storage.Database;
 namespace Optline.Storage.Outbox;
 
 /// <summary>
-/// "Sent" for many messages in one unit of work: per organization, its chain head once, one delete of the outbox
-/// rows, one update of the messages, and an attestation record per send.
+/// "Sent" for many messages in one unit of work: per organization, one delete of the outbox rows, one update of the
+/// messages, and an attestation record per send (written with the batch's others just before the commit).
 /// </summary>
 internal static class SentRecords
 {
     public static async Task<IReadOnlyList<bool>> WriteAsync(WriteContext context, IReadOnlyList<(ClaimedSend Send, string? ProviderMessageId)> sent, CancellationToken ct)
     {
         var recorded = new bool[sent.Count];
-        // Chain heads in one order, so two nodes recording sends of the same organizations cannot deadlock on them.
-        foreach (var organization in sent.Select((s, i) => (s.Send.OrganizationId, Index: i)).GroupBy(s => s.OrganizationId).OrderBy(g => g.Key))
+        foreach (var organization in sent.Select((s, i) => (s.Send.OrganizationId, Index: i)).GroupBy(s => s.OrganizationId))
         {
             var indexes = organization.Select(s => s.Index).ToList();
-            // The chain head first, then the rows: the lock order of every event on PostgreSQL.
             var audit = await AuditChain.OpenAsync(context, organization.Key, ct);
             var present = await DeleteAsync(context, [.. indexes.Select(i => sent[i].Send)], ct);
             var written = indexes.Where(i => present.Remove(sent[i].Send.OutboxId)).ToList();
