@@ -85,8 +85,17 @@ public sealed partial class OutboxDispatcher(
     }
 
     /// <summary>A lane's next messages, in order: their consent re-checked together, each sent at its slot, each outcome recorded.</summary>
-    private async Task SendGroupAsync(IReadOnlyList<SenderLanes.LaneMessage> group, SenderLanes.Lane lane, CancellationToken ct)
+    private async Task SendGroupAsync(IReadOnlyList<SenderLanes.LaneMessage> queued, SenderLanes.Lane lane, CancellationToken ct)
     {
+        // A claim that ran out while its message waited (behind a slow carrier call) may have been taken again, here or on
+        // another node: that message is left to the newer claim.
+        var now = time.GetUtcNow();
+        var group = queued.Where(m => now < m.ClaimedAt + options.Value.ClaimTimeout - TimeSpan.FromSeconds(1)).ToList();
+        if (group.Count == 0)
+        {
+            return;
+        }
+
         // From before the re-check until the carrier answers: an opt-out acknowledged meanwhile waits for these sends.
         var flights = group.Select(m => inFlight.Begin(m.Message.To)).ToList();
         try
@@ -138,7 +147,7 @@ public sealed partial class OutboxDispatcher(
             {
                 if (refusal is not null)
                 {
-                    await outbox.CancelAsync(send, refusal, ct);
+                    await outbox.CancelAsync(send, refusal, ct); // nothing is recorded for a row already gone
                     return null;
                 }
 

@@ -62,6 +62,9 @@ public sealed class OutboxStore
         _sent = new(database, SentRecords.WriteAsync);
     }
 
+    /// <summary>The re-check's answer for a message whose row is gone: its outcome was recorded by whatever removed it.</summary>
+    public const string Gone = "gone";
+
     /// <summary>Claims up to <paramref name="limit"/> due messages; those whose consent no longer holds are cancelled instead.</summary>
     public async Task<IReadOnlyList<ClaimedSend>> ClaimDueAsync(int limit, CancellationToken cancellationToken = default) =>
         (await ClaimDueAsync(new ClaimRequest(limit), cancellationToken)).Claimed;
@@ -109,9 +112,18 @@ public sealed class OutboxStore
     public Task<string?> RecheckAsync(ClaimedSend send, CancellationToken cancellationToken = default) =>
         _rechecks.RefusalAsync(send).WaitAsync(cancellationToken);
 
-    public Task CancelAsync(ClaimedSend send, string reason, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// Records that a claimed message may not leave. False (nothing recorded) when its row is already gone: whatever
+    /// removed it — its "sent" under an earlier claim, an opt-out — recorded the outcome.
+    /// </summary>
+    public Task<bool> CancelAsync(ClaimedSend send, string reason, CancellationToken cancellationToken = default) =>
         _database.WriteAsync(async (context, ct) =>
         {
+            if (reason == Gone || !await ExistsAsync(context, send, ct))
+            {
+                return false;
+            }
+
             await FinishAsync(context, send, MessageStatuses.Cancelled, reason, "send_cancelled_at_recheck", null, ct);
             return true;
         }, cancellationToken);
@@ -124,17 +136,29 @@ public sealed class OutboxStore
     public Task<bool> MarkSentAsync(ClaimedSend send, string? providerMessageId, CancellationToken cancellationToken = default) =>
         _sent.RunAsync((send, providerMessageId)).WaitAsync(cancellationToken);
 
-    /// <summary>A failed attempt: retried with exponential backoff and jitter, or dead-lettered after the last attempt or a permanent failure.</summary>
+    /// <summary>
+    /// The row as this claim left it: a newer claim (this one ran out while its carrier call hung) counted another
+    /// attempt, and a failure of the older one must not release the row under it.
+    /// </summary>
+    private const string UnderThisClaim = "id = @id AND message_id = @message AND attempts = @attempt";
+
+    /// <summary>
+    /// A failed attempt: retried with exponential backoff and jitter, or dead-lettered after the last attempt or a permanent
+    /// failure. Nothing is recorded when the row is no longer under this claim (sent or failed under a newer one, or gone).
+    /// </summary>
     public Task<bool> MarkFailedAsync(ClaimedSend send, string error, bool permanent, TimeSpan? retryAfter, CancellationToken cancellationToken = default) =>
         _database.WriteAsync(async (context, ct) =>
         {
             var audit = await AuditChain.OpenAsync(context, send.OrganizationId, ct);
             if (permanent || send.Attempt >= _options.MaxAttempts)
             {
-                await using (var dead = context.Command("UPDATE outbox SET dead = 1, claimed_until = NULL, last_error = @error WHERE id = @id")
-                    .With("@id", send.OutboxId).With("@error", error))
+                await using (var dead = context.Command($"UPDATE outbox SET dead = 1, claimed_until = NULL, last_error = @error WHERE {UnderThisClaim}")
+                    .With("@id", send.OutboxId).With("@message", context.Dialect.Uuid(send.MessageId)).With("@attempt", send.Attempt).With("@error", error))
                 {
-                    await dead.ExecuteNonQueryAsync(ct);
+                    if (await dead.ExecuteNonQueryAsync(ct) == 0)
+                    {
+                        return false;
+                    }
                 }
 
                 await MessageRows.SetStatusAsync(context, send.MessageId, MessageStatuses.Failed, ct, error);
@@ -143,10 +167,14 @@ public sealed class OutboxStore
             }
 
             var delay = retryAfter ?? Backoff(send.Attempt);
-            await using (var retry = context.Command("UPDATE outbox SET due_at = @due, claimed_until = NULL, last_error = @error WHERE id = @id")
-                .With("@id", send.OutboxId).With("@due", (context.Now + delay).ToUnixMs()).With("@error", error))
+            await using (var retry = context.Command($"UPDATE outbox SET due_at = @due, claimed_until = NULL, last_error = @error WHERE {UnderThisClaim}")
+                .With("@id", send.OutboxId).With("@message", context.Dialect.Uuid(send.MessageId)).With("@attempt", send.Attempt)
+                .With("@due", (context.Now + delay).ToUnixMs()).With("@error", error))
             {
-                await retry.ExecuteNonQueryAsync(ct);
+                if (await retry.ExecuteNonQueryAsync(ct) == 0)
+                {
+                    return false;
+                }
             }
 
             await AuditAsync(audit, send, "send_retry_scheduled", null, $"attempt {send.Attempt}: {error}; next in {delay.TotalSeconds:0.#} s", ct);
@@ -250,6 +278,13 @@ public sealed class OutboxStore
             var value = await command.ExecuteScalarAsync(cancellationToken);
             return value is null or DBNull ? (DateTimeOffset?)null : DbExtensions.FromUnixMs(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
         }, cancellationToken);
+
+    private static async Task<bool> ExistsAsync(WriteContext context, ClaimedSend send, CancellationToken ct)
+    {
+        await using var exists = context.Command("SELECT COUNT(*) FROM outbox WHERE id = @id AND message_id = @message")
+            .With("@id", send.OutboxId).With("@message", context.Dialect.Uuid(send.MessageId));
+        return Convert.ToInt64(await exists.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
 
     private TimeSpan Backoff(int attempt)
     {

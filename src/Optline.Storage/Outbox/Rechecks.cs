@@ -66,7 +66,7 @@ internal sealed class Rechecks
             var send = sends[i];
             if (!current.TryGetValue(send.OutboxId, out var row))
             {
-                refusals[i] = "cancelled";
+                refusals[i] = OutboxStore.Gone;
                 continue;
             }
 
