@@ -21,6 +21,9 @@ public sealed partial class OutboxDispatcher(
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>Longer than a group's spread (<see cref="SenderLanes.RecheckLead"/> + <see cref="SenderLanes.RecheckGroup"/>): past it a re-check is done again.</summary>
+    private static readonly TimeSpan MaxRecheckAge = TimeSpan.FromMilliseconds(100);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -87,10 +90,7 @@ public sealed partial class OutboxDispatcher(
     /// <summary>A lane's next messages, in order: their consent re-checked together, each sent at its slot, each outcome recorded.</summary>
     private async Task SendGroupAsync(IReadOnlyList<SenderLanes.LaneMessage> queued, SenderLanes.Lane lane, CancellationToken ct)
     {
-        // A claim that ran out while its message waited (behind a slow carrier call) may have been taken again, here or on
-        // another node: that message is left to the newer claim.
-        var now = time.GetUtcNow();
-        var group = queued.Where(m => now < m.ClaimedAt + options.Value.ClaimTimeout - TimeSpan.FromSeconds(1)).ToList();
+        var group = queued.Where(m => ClaimHolds(m, time.GetUtcNow())).ToList();
         if (group.Count == 0)
         {
             return;
@@ -101,6 +101,7 @@ public sealed partial class OutboxDispatcher(
         try
         {
             string?[] refusals;
+            var recheckedAt = time.GetUtcNow();
             try
             {
                 refusals = await Task.WhenAll(group.Select(m => outbox.RecheckAsync(m.Message, ct)));
@@ -116,9 +117,10 @@ public sealed partial class OutboxDispatcher(
             for (var i = 0; i < group.Count; i++)
             {
                 var refusal = refusals[i];
-                if (refusedByCarrier.Contains(group[i].Message.To))
+                if (refusedByCarrier.Contains(group[i].Message.To) || time.GetUtcNow() - recheckedAt > MaxRecheckAge)
                 {
-                    // The carrier just reported this contact unsubscribed: the opt-out it recorded is re-checked for the rest.
+                    // The carrier just reported this contact unsubscribed (the opt-out it recorded is re-checked for the
+                    // rest), or an earlier call of the group was slow: this message is re-checked again before its call.
                     refusal = await outbox.RecheckAsync(group[i].Message, ct);
                 }
 
@@ -152,6 +154,13 @@ public sealed partial class OutboxDispatcher(
                 }
 
                 await lane.BeforeCarrierCallAsync(queued, ct);
+                if (!ClaimHolds(queued, time.GetUtcNow()))
+                {
+                    // Its claim ran out while it waited (behind a slow carrier call): it may have been taken again, here
+                    // or on another node, and is left to the newer claim.
+                    return null;
+                }
+
                 result = await channels.For(send.Channel).SendAsync(Message(send), ct);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException && !ct.IsCancellationRequested)
@@ -185,6 +194,9 @@ public sealed partial class OutboxDispatcher(
 
         return result.Outcome;
     }
+
+    private bool ClaimHolds(SenderLanes.LaneMessage queued, DateTimeOffset now) =>
+        now < queued.ClaimedAt + options.Value.ClaimTimeout - TimeSpan.FromSeconds(1);
 
     private OutboundMessage Message(ClaimedSend send)
     {
