@@ -49,9 +49,6 @@ public sealed class AuditChain
         return Task.CompletedTask;
     }
 
-    /// <summary>Ends an event's use of the chain; its records are written with the rest of the batch.</summary>
-    public Task CloseAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
     /// <summary>Numbers, hashes and inserts the batch's records and moves the head; runs once, just before the commit.</summary>
     internal async Task WriteAsync(CancellationToken cancellationToken)
     {

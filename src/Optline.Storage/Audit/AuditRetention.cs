@@ -50,7 +50,6 @@ public sealed class AuditRetention(OptlineDatabase database)
             {
                 Detail = $"removed records up to seq {seq} ({removed} records older than {retention.TotalDays:0.##} days); checkpoint hash {hash}",
             }, ct);
-            await audit.CloseAsync(ct);
             return new RetentionResult(removed, new AuditCheckpoint(seq, hash, context.Now, removed), null);
         }, cancellationToken);
 }

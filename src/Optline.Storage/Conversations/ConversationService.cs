@@ -111,7 +111,6 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
             await PropagateOptOutAsync(context, audit, policy, line, row, scope, ct);
         }
 
-        await audit.CloseAsync(ct);
         return new EventOutcome(trigger?.Id, decision.Outcome?.Status.Name(), decision.Outcome?.Reason?.Name(),
             decision.Conversation.State, decision.Conversation.Since, Refusal: decision.Refusal);
     }

@@ -46,7 +46,6 @@ public sealed class OrganizationStore(OptlineDatabase database)
             var audit = await AuditChain.OpenAsync(context, id, ct);
             await audit.AppendAsync(new AuditEntry("organization_created") { Text = name }, ct);
             await audit.AppendAsync(new AuditEntry("settings_changed") { Detail = document, TemplateVersion = 1 }, ct);
-            await audit.CloseAsync(ct);
             return id;
         }, cancellationToken);
 
@@ -79,7 +78,6 @@ public sealed class OrganizationStore(OptlineDatabase database)
             await InsertKeyAsync(context, organizationId, lineId, key, ct);
             var audit = await AuditChain.OpenAsync(context, organizationId, ct);
             await audit.AppendAsync(new AuditEntry("line_created") { LineNumber = number, Text = displayName }, ct);
-            await audit.CloseAsync(ct);
             return (new Line(lineId, organizationId, number, displayName, context.Now), key);
         }, cancellationToken);
     }
@@ -98,7 +96,6 @@ public sealed class OrganizationStore(OptlineDatabase database)
             await update.ExecuteNonQueryAsync(ct);
             var audit = await AuditChain.OpenAsync(context, organizationId, ct);
             await audit.AppendAsync(new AuditEntry("line_renamed") { LineNumber = line.Number, Text = displayName, Detail = line.DisplayName }, ct);
-            await audit.CloseAsync(ct);
             return line with { DisplayName = displayName };
         }, cancellationToken);
 
@@ -197,7 +194,6 @@ public sealed class OrganizationStore(OptlineDatabase database)
             context.ForgetSettingsVersion(organizationId);
             var audit = await AuditChain.OpenAsync(context, organizationId, ct);
             await audit.AppendAsync(new AuditEntry("settings_changed") { Detail = document, TemplateVersion = version + 1, Text = actor }, ct);
-            await audit.CloseAsync(ct);
             return (version + 1, next);
         }, cancellationToken);
 

@@ -266,7 +266,6 @@ public sealed class OutboxStore
                 ProviderMessageId = providerMessageId,
                 Detail = errorCode is null ? status : $"{status}; error {errorCode}",
             }, ct);
-            await audit.CloseAsync(ct);
             return (lineId, contact, channel);
         }, cancellationToken);
 
@@ -317,7 +316,6 @@ public sealed class OutboxStore
     internal static async Task AuditAsync(AuditChain audit, ClaimedSend send, string @event, string? providerMessageId, string? detail, CancellationToken ct)
     {
         await AppendAsync(audit, send, @event, providerMessageId, detail, ct);
-        await audit.CloseAsync(ct);
     }
 
     internal static Task AppendAsync(AuditChain audit, ClaimedSend send, string @event, string? providerMessageId, string? detail, CancellationToken ct) =>

@@ -31,7 +31,6 @@ internal static class SentRecords
                 recorded[i] = true;
             }
 
-            await audit.CloseAsync(ct);
         }
 
         return recorded;
