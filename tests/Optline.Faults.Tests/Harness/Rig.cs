@@ -115,11 +115,14 @@ public sealed class Rig : IAsyncDisposable
     /// <summary>Keeps the run's folder after disposal (a run whose invariants failed).</summary>
     public void Keep() => _keep = true;
 
-    /// <summary>SIGKILL the server now, and note when.</summary>
+    /// <summary>
+    /// SIGKILL the server now, and note when it was gone. Noted before the signal, a request the dying process had
+    /// already written reached the carrier after the noted moment, and its lost "sent" looked unexplained by the crash.
+    /// </summary>
     public void Kill()
     {
-        Ledger.Killed(Clock.Now);
         _process?.Kill();
+        Ledger.Killed(Clock.Now);
     }
 
     /// <summary>Starts the server again on the same port and data, as a supervisor would after a crash.</summary>
