@@ -16,7 +16,7 @@ public sealed record SimulatedMessage(long Seq, Guid Id, string Channel, string 
 public sealed class ConversationQueries(OptlineDatabase database)
 {
     public Task<ConversationRow?> FindAsync(long lineId, string contact, Channel channel, CancellationToken ct = default) =>
-        database.ReadAsync(connection => ConversationRows.FindAsync(connection, null, lineId, contact, channel, string.Empty, ct), ct);
+        database.ReadAsync(connection => ConversationRows.FindAsync(connection, lineId, contact, channel, ct), ct);
 
     public Task<IReadOnlyList<TimelineItem>> TimelineAsync(long conversationId, long after, int limit, CancellationToken ct = default) =>
         database.ReadAsync<IReadOnlyList<TimelineItem>>(async connection =>

@@ -13,6 +13,8 @@ internal static class ConversationRows
     private const string Columns =
         "id, organization_id, line_id, contact, channel, version, state, since, request_initiator, request_first_at, request_last_at, requests_sent, request_after_opt_out, opt_out_source, opt_out_how, last_inbound_at";
 
+    private const string SelectByKey = $"SELECT {Columns} FROM conversations WHERE line_id = @line AND contact = @contact AND channel = @channel";
+
     /// <summary>
     /// Loads the conversation for update, creating it first if it does not exist. On PostgreSQL the row is
     /// locked until the transaction ends: every node serialises on it. A contact opted out across the whole
@@ -59,7 +61,7 @@ internal static class ConversationRows
         await using var command = context.Command(
             "INSERT INTO processed_inbound (provider, provider_message_id, outcome, processed_at) VALUES (@provider, @id, '', @now) " +
             "ON CONFLICT (provider, provider_message_id) DO NOTHING RETURNING provider_message_id;" +
-            $"SELECT {Columns} FROM conversations WHERE line_id = @line AND contact = @contact AND channel = @channel{context.Dialect.ForUpdate}")
+            SelectByKey + context.Dialect.ForUpdate)
             .With("@provider", provider).With("@id", providerMessageId).With("@now", context.Now.ToUnixMs())
             .With("@line", lineId).With("@contact", contact).With("@channel", (long)channel);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -70,15 +72,15 @@ internal static class ConversationRows
 
     private static async Task<ConversationRow?> FindForUpdateAsync(WriteContext context, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
     {
-        await using var command = context.Command($"SELECT {Columns} FROM conversations WHERE line_id = @line AND contact = @contact AND channel = @channel{context.Dialect.ForUpdate}")
+        await using var command = context.Command(SelectByKey + context.Dialect.ForUpdate)
             .With("@line", lineId).With("@contact", contact).With("@channel", (long)channel);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    public static async Task<ConversationRow?> FindAsync(DbConnection connection, DbTransaction? transaction, long lineId, string contact, Channel channel, string lockClause, CancellationToken cancellationToken)
+    public static async Task<ConversationRow?> FindAsync(DbConnection connection, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command($"SELECT {Columns} FROM conversations WHERE line_id = @line AND contact = @contact AND channel = @channel{lockClause}", transaction)
+        await using var command = connection.Command(SelectByKey)
             .With("@line", lineId).With("@contact", contact).With("@channel", (long)channel);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 
 namespace Optline.Storage.Database;
@@ -35,15 +34,6 @@ public sealed class Statement : IAsyncDisposable
     public Statement With(string name, object? value)
     {
         Parameter(name).Value = value ?? DBNull.Value;
-        return this;
-    }
-
-    /// <summary>A parameter that may be null and is compared with <c>@x IS NULL</c>: typed, since PostgreSQL cannot infer an untyped null.</summary>
-    public Statement WithNullable<T>(string name, T? value)
-    {
-        var parameter = Parameter(name);
-        parameter.Value = (object?)value ?? DBNull.Value;
-        parameter.DbType = typeof(T) == typeof(long) || typeof(T) == typeof(long?) ? DbType.Int64 : DbType.String;
         return this;
     }
 

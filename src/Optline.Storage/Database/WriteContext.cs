@@ -13,8 +13,7 @@ public sealed class WriteContext
     private readonly StatementCache _statements;
     private readonly Dictionary<long, AuditChain> _chains = [];
     private readonly Dictionary<long, long> _settingsVersions = [];
-    private readonly List<(AuditChain Chain, int Appended)> _marks = [];
-    private readonly List<AuditChain> _openedInEvent = [];
+    private readonly Dictionary<long, int> _appendedBeforeEvent = [];
 
     internal WriteContext(DbConnection connection, DbTransaction transaction, Dialect dialect, DateTimeOffset now, StatementCache statements)
     {
@@ -38,11 +37,7 @@ public sealed class WriteContext
 
     internal AuditChain? Chain(long organizationId) => _chains.GetValueOrDefault(organizationId);
 
-    internal void AddChain(long organizationId, AuditChain chain)
-    {
-        _chains[organizationId] = chain;
-        _openedInEvent.Add(chain);
-    }
+    internal void AddChain(long organizationId, AuditChain chain) => _chains[organizationId] = chain;
 
     /// <summary>The settings version read earlier in this batch, if any.</summary>
     internal long? SettingsVersion(long organizationId) => _settingsVersions.TryGetValue(organizationId, out var version) ? version : null;
@@ -54,11 +49,10 @@ public sealed class WriteContext
     /// <summary>An event begins, inside a savepoint of its own; what it shares with the batch is remembered first.</summary>
     internal async Task BeginEventAsync()
     {
-        _openedInEvent.Clear();
-        _marks.Clear();
+        _appendedBeforeEvent.Clear();
         foreach (var chain in _chains.Values)
         {
-            _marks.Add((chain, chain.Appended));
+            _appendedBeforeEvent[chain.OrganizationId] = chain.Appended;
         }
 
         if (_statements.Deferred is { } deferred)
@@ -95,14 +89,10 @@ public sealed class WriteContext
             await ExecuteAsync("RELEASE SAVEPOINT event");
         }
 
-        foreach (var (chain, appended) in _marks)
+        // A chain the event opened had nothing before it.
+        foreach (var chain in _chains.Values)
         {
-            chain.Appended = appended;
-        }
-
-        foreach (var chain in _openedInEvent)
-        {
-            _chains.Remove(chain.OrganizationId);
+            chain.Appended = _appendedBeforeEvent.GetValueOrDefault(chain.OrganizationId);
         }
 
         _settingsVersions.Clear();

@@ -81,7 +81,7 @@ public sealed class OutboxStore
             {
                 if (!policies.TryGetValue(candidate.Send.OrganizationId, out var policy))
                 {
-                    policies[candidate.Send.OrganizationId] = policy = await _organizations.PolicyAsync(context.Connection, context.Transaction, candidate.Send.OrganizationId, ct);
+                    policies[candidate.Send.OrganizationId] = policy = await _organizations.PolicyAsync(context, candidate.Send.OrganizationId, ct);
                 }
 
                 if (candidate.Refusal(policy, context.Now) is { } refusal)
