@@ -378,8 +378,12 @@ public sealed partial class Harness(LoadOptions options)
         var rawBefore = await RawCommits.PerSecondAsync(database.Dialect, _t.Storage / 2, loops: 1);
         await DriveAsync(_t.Warmup / 2);
         var before = database.Writer.Stats;
+        var (ownCpuBefore, serverCpuBefore) = (Environment.CpuUsage.TotalTime.TotalMilliseconds, postgres?.CpuMs() ?? 0);
         var (events, took) = await DriveAsync(_t.Storage);
+        var (ownCpu, serverCpu) = (Environment.CpuUsage.TotalTime.TotalMilliseconds - ownCpuBefore, (postgres?.CpuMs() ?? 0) - serverCpuBefore);
         var after = database.Writer.Stats;
+        var cpu = $"CPU per event: {Fmt.N(1000 * ownCpu / events)} µs in this process (Optline and the driver)" +
+            (pg ? $", {Fmt.N(1000 * serverCpu / events)} µs in PostgreSQL" : string.Empty);
         var uow = events / took.TotalSeconds;
         var perCommit = (double)(after.Events - before.Events) / Math.Max(1, after.Batches - before.Batches);
         var rawAfter = await RawCommits.PerSecondAsync(database.Dialect, _t.Storage / 2, loops: 1);
@@ -390,18 +394,18 @@ public sealed partial class Harness(LoadOptions options)
             var raw32 = await RawCommits.PerSecondAsync(database.Dialect, _t.Storage, loops: 32);
             _report.Add(new Row("P4", "unit-of-work events/s, PostgreSQL",
                 Fmt.Rate(uow), $"raw single-row insert transactions: 1 loop {Fmt.Rate(raw)} (before {Fmt.Rate(rawBefore)}, after {Fmt.Rate(rawAfter)}), 32 loops {Fmt.Rate(raw32)}",
-                $"{Fmt.Ratio(uow / raw)} vs 1 loop, {Fmt.Ratio(uow / raw32)} vs 32 loops", "≥ ×1 (at 32 concurrent events)", uow >= raw32, Detail: $"ConversationService.ContactSendAsync, {concurrency} concurrent, the webhook mix without HTTP, synchronous_commit=on; {Fmt.N(perCommit, 1)} events per commit; baseline: single-row INSERT transactions on the same database"));
+                $"{Fmt.Ratio(uow / raw)} vs 1 loop, {Fmt.Ratio(uow / raw32)} vs 32 loops", "≥ ×1 (at 32 concurrent events)", uow >= raw32, Detail: $"ConversationService.ContactSendAsync, {concurrency} concurrent, the webhook mix without HTTP, synchronous_commit=on; {Fmt.N(perCommit, 1)} events per commit; {cpu}; baseline: single-row INSERT transactions on the same database"));
         }
         else
         {
             _rawSqlite = raw;
             _report.Add(new Row("U1", "unit-of-work events/s, SQLite",
-                Fmt.Rate(uow), $"raw single-row insert transactions, same file and settings: {Fmt.Rate(raw)} (before {Fmt.Rate(rawBefore)}, after {Fmt.Rate(rawAfter)})", Fmt.Ratio(uow / raw), "≥ ×3", uow >= 3 * raw, Detail: $"ConversationService.ContactSendAsync, {concurrency} concurrent, the webhook mix without HTTP; baseline: a loop of single-row INSERT transactions on the same file, WAL, synchronous=FULL"));
+                Fmt.Rate(uow), $"raw single-row insert transactions, same file and settings: {Fmt.Rate(raw)} (before {Fmt.Rate(rawBefore)}, after {Fmt.Rate(rawAfter)})", Fmt.Ratio(uow / raw), "≥ ×3", uow >= 3 * raw, Detail: $"ConversationService.ContactSendAsync, {concurrency} concurrent, the webhook mix without HTTP; {cpu}; baseline: a loop of single-row INSERT transactions on the same file, WAL, synchronous=FULL"));
             _report.Add(new Row("U2", "events per commit, unit of work, SQLite", Fmt.N(perCommit, 1), "", "", "≥ 8", perCommit >= 8, Detail: "EventWriter.Stats over the U1 run"));
         }
 
         var commitMs = (after.CommitTime - before.CommitTime).TotalMilliseconds / Math.Max(1, after.Batches - before.Batches);
-        Log.Line($"{label} unit of work: {uow:N0} events/s, {perCommit:N1} per commit, {commitMs:N2} ms per commit ({100 * (after.CommitTime - before.CommitTime).TotalSeconds / took.TotalSeconds:N0} % of the run); raw loop {raw:N0}/s");
+        Log.Line($"{label} unit of work: {uow:N0} events/s, {perCommit:N1} per commit, {commitMs:N2} ms per commit ({100 * (after.CommitTime - before.CommitTime).TotalSeconds / took.TotalSeconds:N0} % of the run); raw loop {raw:N0}/s; {cpu}");
     }
 
     // ------------------------------------------------------------------------------------------------ outbox

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using Npgsql;
 
@@ -57,6 +58,44 @@ public sealed class PostgresCluster : IAsyncDisposable
         await PgAsync(asRoot, "pg_ctl", ["-D", data, "-w", "-l", Path.Combine(directory, "log"), "-o",
             $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=200 -c synchronous_commit=on -c fsync=on", "start"]);
         return new PostgresCluster($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", directory, asRoot);
+    }
+
+    /// <summary>
+    /// CPU time of the cluster's processes alive now (the postmaster and its children), in milliseconds; NaN when the
+    /// cluster is not this harness's. Backends live as long as their pooled connections, so a difference over a run
+    /// that keeps its connections is the server's share of the work.
+    /// </summary>
+    public double CpuMs()
+    {
+        if (DataDirectory is null || !File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+        {
+            return double.NaN;
+        }
+
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        var total = 0.0;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var parent = int.Parse(File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+                if (pid == postmaster || parent == postmaster)
+                {
+                    total += ProcessStats.CpuMs(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return total;
     }
 
     public async Task<string> CreateDatabaseAsync(string prefix)

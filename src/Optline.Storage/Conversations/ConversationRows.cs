@@ -10,10 +10,16 @@ public sealed record ConversationRow(long Id, long OrganizationId, long LineId, 
 /// <summary>Reads and writes the <c>conversations</c> table and the held messages that belong to each row.</summary>
 internal static class ConversationRows
 {
-    private const string Columns =
-        "id, organization_id, line_id, contact, channel, version, state, since, request_initiator, request_first_at, request_last_at, requests_sent, request_after_opt_out, opt_out_source, opt_out_how, last_inbound_at";
+    private static readonly string[] ColumnNames =
+    [
+        "id", "organization_id", "line_id", "contact", "channel", "version", "state", "since", "request_initiator", "request_first_at",
+        "request_last_at", "requests_sent", "request_after_opt_out", "opt_out_source", "opt_out_how", "last_inbound_at",
+    ];
 
-    private const string SelectByKey = $"SELECT {Columns} FROM conversations WHERE line_id = @line AND contact = @contact AND channel = @channel";
+    private static readonly string SelectByKey = $"SELECT {ColumnsOf(null)} FROM conversations WHERE line_id = @line AND contact = @contact AND channel = @channel";
+
+    /// <summary>The columns <see cref="Read"/> reads, in its order, qualified by <paramref name="alias"/> when given.</summary>
+    public static string ColumnsOf(string? alias) => string.Join(", ", ColumnNames.Select(column => alias is null ? column : $"{alias}.{column}"));
 
     /// <summary>
     /// Loads the conversation for update, creating it first if it does not exist. On PostgreSQL the row is
@@ -23,26 +29,29 @@ internal static class ConversationRows
     public static async Task<ConversationRow> LoadForUpdateAsync(
         WriteContext context, long organizationId, long lineId, string contact, Channel channel, CancellationToken cancellationToken, ConversationRow? found = null)
     {
-        var row = found ?? await FindForUpdateAsync(context, lineId, contact, channel, cancellationToken);
+        var row = found;
+        var heldRead = false;
         if (row is null)
         {
-            await using (var create = context.Command(
-                "INSERT INTO conversations (organization_id, line_id, contact, channel, state, version) " +
-                "SELECT @org, @line, @contact, @channel, CASE WHEN EXISTS (SELECT 1 FROM organization_opt_outs WHERE organization_id = @org AND contact = @contact) THEN 3 ELSE 0 END, 0 WHERE true " +
-                "ON CONFLICT (line_id, contact, channel) DO NOTHING")
-                .With("@org", organizationId).With("@line", lineId).With("@contact", contact).With("@channel", (long)channel))
+            if (await context.ReadAheadAsync(cancellationToken) is { } ahead && ahead.TryTakeRow(lineId, contact, channel, out var early))
             {
-                if (await create.ExecuteNonQueryAsync(cancellationToken) == 1)
-                {
-                    await MarkOrganizationOptOutAsync(context, organizationId, lineId, contact, channel, cancellationToken);
-                }
+                (row, heldRead) = (early, true);
             }
+            else
+            {
+                row = await FindForUpdateAsync(context, lineId, contact, channel, cancellationToken);
+            }
+        }
 
-            row = await FindForUpdateAsync(context, lineId, contact, channel, cancellationToken)
+        if (row is null)
+        {
+            heldRead = false;
+            row = await CreateAsync(context, organizationId, lineId, contact, channel, cancellationToken)
+                ?? await FindForUpdateAsync(context, lineId, contact, channel, cancellationToken)
                 ?? throw new InvalidOperationException("The conversation row vanished inside its transaction.");
         }
 
-        if (row.State.State != ConsentState.Pending)
+        if (heldRead || row.State.State != ConsentState.Pending)
         {
             return row;
         }
@@ -58,6 +67,12 @@ internal static class ConversationRows
     public static async Task<(bool Claimed, ConversationRow? Found)> ClaimAndFindForUpdateAsync(
         WriteContext context, string provider, string providerMessageId, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
     {
+        // Read ahead with the batch: the conversation is then taken by LoadForUpdateAsync.
+        if (await context.ReadAheadAsync(cancellationToken) is { } ahead && ahead.TryTakeClaim(provider, providerMessageId, out var claimedAhead))
+        {
+            return (claimedAhead, null);
+        }
+
         await using var command = context.Command(
             "INSERT INTO processed_inbound (provider, provider_message_id, outcome, processed_at) VALUES (@provider, @id, '', @now) " +
             "ON CONFLICT (provider, provider_message_id) DO NOTHING RETURNING provider_message_id;" +
@@ -125,13 +140,21 @@ internal static class ConversationRows
         await command.ExecuteLaterAsync(cancellationToken);
     }
 
-    private static async Task MarkOrganizationOptOutAsync(WriteContext context, long organizationId, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new conversation, or null when another transaction created it first. A contact opted out across the whole
+    /// organization starts opted out, from the time of that opt-out.
+    /// </summary>
+    private static async Task<ConversationRow?> CreateAsync(WriteContext context, long organizationId, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
     {
         await using var command = context.Command(
-            "UPDATE conversations SET since = (SELECT opted_out_at FROM organization_opt_outs WHERE organization_id = @org AND contact = @contact), " +
-            "opt_out_source = @source, opt_out_how = 'organization_scope' WHERE line_id = @line AND contact = @contact AND channel = @channel AND state = 3")
+            "INSERT INTO conversations (organization_id, line_id, contact, channel, state, since, opt_out_source, opt_out_how, version) " +
+            $"SELECT @org, @line, @contact, @channel, CASE WHEN o.opted_out_at IS NULL THEN {(int)ConsentState.None} ELSE {(int)ConsentState.OptedOut} END, o.opted_out_at, " +
+            "CASE WHEN o.opted_out_at IS NULL THEN NULL ELSE @source END, CASE WHEN o.opted_out_at IS NULL THEN NULL ELSE 'organization_scope' END, 0 " +
+            "FROM (SELECT 1 AS one) AS k LEFT JOIN organization_opt_outs o ON o.organization_id = @org AND o.contact = @contact WHERE true " +
+            $"ON CONFLICT (line_id, contact, channel) DO NOTHING RETURNING {ColumnsOf(null)}")
             .With("@org", organizationId).With("@line", lineId).With("@contact", contact).With("@channel", (long)channel).With("@source", (long)OptOutSource.Scope);
-        await command.ExecuteLaterAsync(cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
     private static async Task<IReadOnlyList<HeldMessage>> HeldAsync(WriteContext context, long conversationId, CancellationToken cancellationToken)
@@ -148,7 +171,7 @@ internal static class ConversationRows
         return held;
     }
 
-    private static ConversationRow Read(DbDataReader r)
+    internal static ConversationRow Read(DbDataReader r)
     {
         var state = (ConsentState)r.GetInt64(6);
         var request = state == ConsentState.Pending && !r.IsDBNull(8)

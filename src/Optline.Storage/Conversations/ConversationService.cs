@@ -32,7 +32,7 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
             var trigger = new Trigger(id, Direction.Outbound, body, null);
             var cause = new AuditEntry("line_message") { Text = body, Detail = actor };
             return ProcessAsync(context, line, contact, channel, new LineSent(id, body, context.Now), trigger, cause, ct);
-        }, line.Id, contact, cancellationToken);
+        }, new EventKeys(line.OrganizationId, line.Id, contact, channel), cancellationToken);
 
     public Task<EventOutcome> ContactSendAsync(InboundMessage message, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (context, ct) =>
@@ -58,11 +58,12 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
                 new ContactSent(id, message.Body, context.Now, message.CarrierOptOut), trigger, cause, ct, found);
             await RecordProviderOutcomeAsync(context, message.Provider, message.ProviderMessageId, outcome, ct);
             return outcome;
-        }, message.Line.Id, message.Contact, cancellationToken);
+        }, new EventKeys(message.Line.OrganizationId, message.Line.Id, message.Contact, message.Channel, message.Provider, message.ProviderMessageId), cancellationToken);
 
     /// <summary>Any other event on a conversation: an import, a revocation, a carrier opt-out, a review decision, time passing.</summary>
     public Task<EventOutcome> ApplyAsync(Line line, string contact, Channel channel, Func<DateTimeOffset, ConsentEvent> @event, AuditEntry cause, CancellationToken cancellationToken = default) =>
-        database.WriteAsync((context, ct) => ProcessAsync(context, line, contact, channel, @event(context.Now), null, cause, ct), line.Id, contact, cancellationToken);
+        database.WriteAsync((context, ct) => ProcessAsync(context, line, contact, channel, @event(context.Now), null, cause, ct),
+            new EventKeys(line.OrganizationId, line.Id, contact, channel), cancellationToken);
 
     /// <summary>
     /// A person's judgement of a flagged message, in one transaction with what it decides: an opt-out, or nothing but

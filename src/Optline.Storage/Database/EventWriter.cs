@@ -58,10 +58,17 @@ public sealed partial class EventWriter : IAsyncDisposable
     /// Runs <paramref name="work"/> in the next batch; completes once the batch is committed. Work about one
     /// conversation (<paramref name="key"/>) always goes to the same writer; other work to any.
     /// </summary>
-    public Task<T> ExecuteAsync<T>(Func<WriteContext, CancellationToken, Task<T>> work, ConversationKey? key = null, CancellationToken cancellationToken = default)
+    public Task<T> ExecuteAsync<T>(Func<WriteContext, CancellationToken, Task<T>> work, ConversationKey? key = null, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(work, key, null, cancellationToken);
+
+    /// <summary>Like the other overload, for an event whose <paramref name="keys"/> the batch may read ahead.</summary>
+    public Task<T> ExecuteAsync<T>(Func<WriteContext, CancellationToken, Task<T>> work, EventKeys keys, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(work, keys.Conversation, keys, cancellationToken);
+
+    private Task<T> ExecuteAsync<T>(Func<WriteContext, CancellationToken, Task<T>> work, ConversationKey? key, EventKeys? keys, CancellationToken cancellationToken)
     {
         var partition = key?.GetHashCode() ?? Interlocked.Increment(ref _nextQueue);
-        var item = new Work<T>(work, key, _queues[(int)((uint)partition % (uint)_queues.Length)]);
+        var item = new Work<T>(work, key, keys, _queues[(int)((uint)partition % (uint)_queues.Length)]);
         if (!item.Queue.Writer.TryWrite(item))
         {
             throw new ObjectDisposedException(nameof(EventWriter));
@@ -136,12 +143,68 @@ public sealed partial class EventWriter : IAsyncDisposable
 
     private async Task CommitBatchAsync(WriterConnection connection, List<IWork> batch)
     {
+        var ordered = InLockOrder(batch);
+        if (!await TryCommitTogetherAsync(connection, ordered))
+        {
+            await CommitEachInSavepointAsync(connection, ordered);
+        }
+    }
+
+    /// <summary>
+    /// The usual case, where no event fails: the events run one after the other straight in the transaction, and on
+    /// PostgreSQL they read ahead together and their writes travel together, a few round trips for the whole batch.
+    /// The first failure undoes the attempt (false); the batch then runs again event by event.
+    /// </summary>
+    private async Task<bool> TryCommitTogetherAsync(WriterConnection connection, IReadOnlyList<IWork> batch)
+    {
         await using var transaction = await connection.Connection.BeginTransactionAsync();
-        // Stored times are whole milliseconds; deciding with the same precision keeps answers and rows identical.
-        var now = _time.GetUtcNow();
-        var context = new WriteContext(connection.Connection, transaction, _dialect, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), connection.Statements);
+        var readAhead = _dialect.IsPostgres ? batch.Where(item => item.Keys is not null).Select(item => item.Keys!).ToList() : null;
+        var context = NewContext(connection, transaction, readAhead);
+        long flushStarted;
+        bool committed;
+        try
+        {
+            foreach (var item in batch)
+            {
+                await item.RunAsync(context);
+            }
+
+            flushStarted = Stopwatch.GetTimestamp();
+            committed = await context.FlushAsync(commit: true, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not StorageUnavailableException)
+        {
+            LogRunAgainOneByOne(_logger, ex.GetType().Name, batch.Count);
+            await RollbackUnlessEndedAsync(transaction);
+            return false;
+        }
+
+        await CommitAsync(committed ? null : transaction, batch, flushStarted);
+        return true;
+    }
+
+    /// <summary>A failed commit has already ended the transaction; Npgsql then refuses a rollback, with nothing left to undo.</summary>
+    private static async Task RollbackUnlessEndedAsync(DbTransaction transaction)
+    {
+        try
+        {
+            await transaction.RollbackAsync();
+        }
+        catch (InvalidOperationException) when (transaction.Connection?.State == System.Data.ConnectionState.Open)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Each event inside a savepoint of its own, so one failing event changes nothing and does not fail the others.
+    /// Writes of PostgreSQL are sent at the end of each event, so an error belongs to the event that caused it.
+    /// </summary>
+    private async Task CommitEachInSavepointAsync(WriterConnection connection, IReadOnlyList<IWork> batch)
+    {
+        await using var transaction = await connection.Connection.BeginTransactionAsync();
+        var context = NewContext(connection, transaction, readAhead: null);
         var done = new List<IWork>(batch.Count);
-        foreach (var item in InLockOrder(batch))
+        foreach (var item in batch)
         {
             await context.BeginEventAsync();
             try
@@ -167,9 +230,25 @@ public sealed partial class EventWriter : IAsyncDisposable
             }
         }
 
-        await context.FlushAsync(CancellationToken.None);
-        var commitStarted = Stopwatch.GetTimestamp();
-        await transaction.CommitAsync();
+        await context.FlushAsync(commit: false, CancellationToken.None);
+        await CommitAsync(transaction, done, Stopwatch.GetTimestamp());
+    }
+
+    private WriteContext NewContext(WriterConnection connection, DbTransaction transaction, IReadOnlyList<EventKeys>? readAhead)
+    {
+        // Stored times are whole milliseconds; deciding with the same precision keeps answers and rows identical.
+        var now = _time.GetUtcNow();
+        return new WriteContext(connection.Connection, transaction, _dialect, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), connection.Statements, readAhead);
+    }
+
+    /// <summary>Commits (unless <paramref name="transaction"/> is null: the last writes took the commit with them) and completes the callers.</summary>
+    private async Task CommitAsync(DbTransaction? transaction, IReadOnlyList<IWork> done, long commitStarted)
+    {
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync();
+        }
+
         Interlocked.Add(ref _commitTicks, Stopwatch.GetElapsedTime(commitStarted).Ticks);
         _checkpointer?.Committed();
         Interlocked.Increment(ref _batches);
@@ -185,8 +264,8 @@ public sealed partial class EventWriter : IAsyncDisposable
     /// (every node uses the same order, so batches on different nodes never deadlock), each conversation's events as
     /// they arrived.
     /// </summary>
-    private static IEnumerable<IWork> InLockOrder(List<IWork> batch) =>
-        batch.Count == 1 ? batch : batch.Select((item, arrival) => (item, arrival)).OrderBy(x => x.item.Key).ThenBy(x => x.arrival).Select(x => x.item);
+    private static IReadOnlyList<IWork> InLockOrder(List<IWork> batch) =>
+        batch.Count == 1 ? batch : [.. batch.Select((item, arrival) => (item, arrival)).OrderBy(x => x.item.Key).ThenBy(x => x.arrival).Select(x => x.item)];
 
     private async Task<WriterConnection> OpenAsync()
     {
@@ -207,6 +286,9 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
     }
 
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "An event of a batch of {Count} failed ({Error}); the batch runs again, each event in a savepoint of its own")]
+    private static partial void LogRunAgainOneByOne(ILogger logger, string error, int count);
+
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "A batch of {Count} events could not be committed; each caller gets an error and nothing was acknowledged")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
 
@@ -218,6 +300,8 @@ public sealed partial class EventWriter : IAsyncDisposable
 
         ConversationKey? Key { get; }
 
+        EventKeys? Keys { get; }
+
         Task RunAsync(WriteContext context);
 
         void Complete();
@@ -225,7 +309,7 @@ public sealed partial class EventWriter : IAsyncDisposable
         void Fail(Exception exception);
     }
 
-    private sealed class Work<T>(Func<WriteContext, CancellationToken, Task<T>> work, ConversationKey? key, Channel<IWork> queue) : IWork
+    private sealed class Work<T>(Func<WriteContext, CancellationToken, Task<T>> work, ConversationKey? key, EventKeys? keys, Channel<IWork> queue) : IWork
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;
@@ -235,6 +319,8 @@ public sealed partial class EventWriter : IAsyncDisposable
         public Channel<IWork> Queue => queue;
 
         public ConversationKey? Key => key;
+
+        public EventKeys? Keys => keys;
 
         public Task<T> Task => _completion.Task;
 

@@ -23,11 +23,15 @@ public sealed class OptlineDatabase : IAsyncDisposable
         new Migrator(Dialect).MigrateAsync(cancellationToken);
 
     public Task<T> WriteAsync<T>(Func<WriteContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
-        Writer.ExecuteAsync(work, null, cancellationToken);
+        Writer.ExecuteAsync(work, (ConversationKey?)null, cancellationToken);
 
     /// <summary>A write about one conversation: every write about it goes through the same writer.</summary>
     public Task<T> WriteAsync<T>(Func<WriteContext, CancellationToken, Task<T>> work, long lineId, string contact, CancellationToken cancellationToken = default) =>
         Writer.ExecuteAsync(work, new ConversationKey(lineId, contact), cancellationToken);
+
+    /// <summary>An event about one conversation whose row, settings and provider message id the batch may read ahead.</summary>
+    internal Task<T> WriteAsync<T>(Func<WriteContext, CancellationToken, Task<T>> work, EventKeys keys, CancellationToken cancellationToken = default) =>
+        Writer.ExecuteAsync(work, keys, cancellationToken);
 
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken = default)
     {

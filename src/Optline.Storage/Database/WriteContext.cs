@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Optline.Storage.Audit;
+using Optline.Storage.Conversations;
 
 namespace Optline.Storage.Database;
 
@@ -14,9 +15,12 @@ public sealed class WriteContext
     private readonly Dictionary<long, AuditChain> _chains = [];
     private readonly Dictionary<long, long> _settingsVersions = [];
     private readonly Dictionary<long, int> _appendedBeforeEvent = [];
+    private readonly IReadOnlyList<EventKeys>? _readAheadKeys;
+    private ReadAhead? _readAhead;
 
-    internal WriteContext(DbConnection connection, DbTransaction transaction, Dialect dialect, DateTimeOffset now, StatementCache statements)
+    internal WriteContext(DbConnection connection, DbTransaction transaction, Dialect dialect, DateTimeOffset now, StatementCache statements, IReadOnlyList<EventKeys>? readAhead = null)
     {
+        _readAheadKeys = readAhead is { Count: > 0 } ? readAhead : null;
         Connection = connection;
         Transaction = transaction;
         Dialect = dialect;
@@ -34,6 +38,10 @@ public sealed class WriteContext
     public DateTimeOffset Now { get; }
 
     public Statement Command(string sql) => _statements.Get(sql, Transaction);
+
+    /// <summary>The batch's reads done ahead in one round trip, on the first call; null when the batch does not read ahead.</summary>
+    internal async ValueTask<ReadAhead?> ReadAheadAsync(CancellationToken cancellationToken) =>
+        _readAheadKeys is null ? null : _readAhead ??= await ReadAhead.LoadAsync(this, _readAheadKeys, cancellationToken);
 
     internal AuditChain? Chain(long organizationId) => _chains.GetValueOrDefault(organizationId);
 
@@ -98,18 +106,30 @@ public sealed class WriteContext
         _settingsVersions.Clear();
     }
 
-    /// <summary>Writes the attestation records of the batch, each organization's in turn; runs once, just before the commit.</summary>
-    internal async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the attestation records of the batch, each organization's in turn, and whatever still waits; runs once,
+    /// just before the commit. With <paramref name="commit"/> on PostgreSQL the commit goes in the same round trip
+    /// (an error before it leaves the transaction open and failed, to be rolled back); true when it did.
+    /// </summary>
+    internal async Task<bool> FlushAsync(bool commit, CancellationToken cancellationToken)
     {
         foreach (var chain in _chains.Values.OrderBy(chain => chain.OrganizationId))
         {
             await chain.WriteAsync(cancellationToken);
         }
 
-        if (_statements.Deferred is { } deferred)
+        if (_statements.Deferred is not { } deferred)
         {
-            await deferred.FlushAsync(cancellationToken);
+            return false;
         }
+
+        if (commit)
+        {
+            deferred.Add("COMMIT");
+        }
+
+        await deferred.FlushAsync(cancellationToken);
+        return commit;
     }
 
     private async Task ExecuteAsync(string sql)

@@ -208,6 +208,11 @@ public sealed class OrganizationStore(OptlineDatabase database)
     /// <summary>The policy in force for an event of a write batch: the settings version is read once per batch.</summary>
     public async Task<ConsentPolicy> PolicyAsync(WriteContext context, long organizationId, CancellationToken cancellationToken)
     {
+        if (context.SettingsVersion(organizationId) is null)
+        {
+            await context.ReadAheadAsync(cancellationToken);
+        }
+
         if (context.SettingsVersion(organizationId) is not { } version)
         {
             await using var command = context.Command("SELECT version FROM settings WHERE organization_id = @org").With("@org", organizationId);

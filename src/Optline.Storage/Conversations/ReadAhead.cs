@@ -1,0 +1,122 @@
+using Optline.Core.Consent;
+using Optline.Storage.Database;
+
+namespace Optline.Storage.Conversations;
+
+/// <summary>
+/// A PostgreSQL batch's reads, done for all its events in one round trip before the first of them needs any: the
+/// settings versions, the claims of the provider message ids, and the conversation rows, locked in the batch's lock
+/// order, with their held messages. Each row serves only the first event that loads its conversation; later ones
+/// read it again, since an earlier event of the batch may have changed it.
+/// </summary>
+internal sealed class ReadAhead
+{
+    private readonly Dictionary<(long LineId, string Contact, Channel Channel), ConversationRow?> _rows = [];
+    private readonly Dictionary<(string Provider, string Id), bool> _claims = [];
+
+    private ReadAhead()
+    {
+    }
+
+    /// <summary>
+    /// This event's claim of its provider message id: true when the read-ahead made it and no earlier event of the
+    /// batch took it. False when the id was not among those read ahead.
+    /// </summary>
+    public bool TryTakeClaim(string provider, string id, out bool claimed)
+    {
+        if (!_claims.TryGetValue((provider, id), out claimed))
+        {
+            return false;
+        }
+
+        _claims[(provider, id)] = false;
+        return true;
+    }
+
+    /// <summary>The conversation as read ahead (null: it did not exist), once; false when it was not read ahead or was taken.</summary>
+    public bool TryTakeRow(long lineId, string contact, Channel channel, out ConversationRow? row) =>
+        _rows.Remove((lineId, contact, channel), out row);
+
+    public static async Task<ReadAhead> LoadAsync(WriteContext context, IReadOnlyList<EventKeys> events, CancellationToken cancellationToken)
+    {
+        var ahead = new ReadAhead();
+        var conversations = events.Select(e => (e.LineId, e.Contact, e.Channel)).Distinct().ToArray();
+        var claims = events.Where(e => e.Provider is not null && e.ProviderMessageId is not null)
+            .Select(e => (Provider: e.Provider!, Id: e.ProviderMessageId!)).Distinct().ToArray();
+        await using var command = context.Command(Sql)
+            .With("@orgs", events.Select(e => e.OrganizationId).Distinct().ToArray())
+            .With("@providers", claims.Select(c => c.Provider).ToArray()).With("@ids", claims.Select(c => c.Id).ToArray())
+            .With("@now", context.Now.ToUnixMs())
+            .With("@lines", conversations.Select(c => c.LineId).ToArray()).With("@contacts", conversations.Select(c => c.Contact).ToArray())
+            .With("@channels", conversations.Select(c => (long)c.Channel).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            context.RememberSettingsVersion(reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        foreach (var claim in claims)
+        {
+            ahead._claims[claim] = false;
+        }
+
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ahead._claims[(reader.GetString(0), reader.GetString(1))] = true;
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        foreach (var conversation in conversations)
+        {
+            ahead._rows[conversation] = null;
+        }
+
+        var rows = new Dictionary<long, ConversationRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = ConversationRows.Read(reader);
+            rows[row.Id] = row;
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var held = new Dictionary<long, List<HeldMessage>>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var conversationId = reader.GetInt64(0);
+            if (!held.TryGetValue(conversationId, out var messages))
+            {
+                held[conversationId] = messages = [];
+            }
+
+            messages.Add(new HeldMessage(context.Dialect.ReadUuid(reader, 1), (Direction)reader.GetInt64(2), DbExtensions.FromUnixMs(reader.GetInt64(3))));
+        }
+
+        foreach (var row in rows.Values)
+        {
+            ahead._rows[(row.LineId, row.Contact, row.Channel)] = held.TryGetValue(row.Id, out var messages)
+                ? row with { State = row.State with { Held = messages } }
+                : row;
+        }
+
+        return ahead;
+    }
+
+    private static readonly string Sql =
+        "SELECT organization_id, version FROM settings WHERE organization_id = ANY(@orgs);" +
+        "INSERT INTO processed_inbound (provider, provider_message_id, outcome, processed_at) " +
+        "SELECT p, i, '', @now FROM unnest(@providers::text[], @ids::text[]) AS u(p, i) " +
+        "ON CONFLICT (provider, provider_message_id) DO NOTHING RETURNING provider, provider_message_id;" +
+        $"SELECT {ConversationRows.ColumnsOf("c")} FROM conversations c " +
+        "JOIN unnest(@lines::bigint[], @contacts::text[], @channels::bigint[]) AS k(line_id, contact, channel) " +
+        "ON c.line_id = k.line_id AND c.contact = k.contact AND c.channel = k.channel " +
+        "ORDER BY c.line_id, c.contact COLLATE \"C\", c.channel FOR UPDATE OF c;" +
+        // A statement of its own, so that it reads after the locks above were granted: a row whose lock had to wait for
+        // another transaction is returned as that transaction left it, but a join in the same statement would still see
+        // the held messages as they were before it. Conversation by conversation, through the partial index.
+        "SELECT c.id, m.id, m.direction, m.created_at " +
+        "FROM unnest(@lines::bigint[], @contacts::text[], @channels::bigint[]) AS k(line_id, contact, channel) " +
+        "CROSS JOIN LATERAL (SELECT id, state FROM conversations WHERE line_id = k.line_id AND contact = k.contact AND channel = k.channel OFFSET 0) c " +
+        "CROSS JOIN LATERAL (SELECT id, direction, created_at, seq FROM messages WHERE conversation_id = c.id AND status = 'held' OFFSET 0) m " +
+        $"WHERE c.state = {(int)ConsentState.Pending} ORDER BY c.id, m.seq";
+}
