@@ -140,18 +140,20 @@ internal static class ConversationRows
         await command.ExecuteLaterAsync(cancellationToken);
     }
 
+    private static readonly string Create =
+        "INSERT INTO conversations (organization_id, line_id, contact, channel, state, since, opt_out_source, opt_out_how, version) " +
+        $"SELECT @org, @line, @contact, @channel, CASE WHEN o.opted_out_at IS NULL THEN {(int)ConsentState.None} ELSE {(int)ConsentState.OptedOut} END, o.opted_out_at, " +
+        "CASE WHEN o.opted_out_at IS NULL THEN NULL ELSE @source END, CASE WHEN o.opted_out_at IS NULL THEN NULL ELSE 'organization_scope' END, 0 " +
+        "FROM (SELECT 1 AS one) AS k LEFT JOIN organization_opt_outs o ON o.organization_id = @org AND o.contact = @contact WHERE true " +
+        $"ON CONFLICT (line_id, contact, channel) DO NOTHING RETURNING {ColumnsOf(null)}";
+
     /// <summary>
     /// A new conversation, or null when another transaction created it first. A contact opted out across the whole
     /// organization starts opted out, from the time of that opt-out.
     /// </summary>
     private static async Task<ConversationRow?> CreateAsync(WriteContext context, long organizationId, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
     {
-        await using var command = context.Command(
-            "INSERT INTO conversations (organization_id, line_id, contact, channel, state, since, opt_out_source, opt_out_how, version) " +
-            $"SELECT @org, @line, @contact, @channel, CASE WHEN o.opted_out_at IS NULL THEN {(int)ConsentState.None} ELSE {(int)ConsentState.OptedOut} END, o.opted_out_at, " +
-            "CASE WHEN o.opted_out_at IS NULL THEN NULL ELSE @source END, CASE WHEN o.opted_out_at IS NULL THEN NULL ELSE 'organization_scope' END, 0 " +
-            "FROM (SELECT 1 AS one) AS k LEFT JOIN organization_opt_outs o ON o.organization_id = @org AND o.contact = @contact WHERE true " +
-            $"ON CONFLICT (line_id, contact, channel) DO NOTHING RETURNING {ColumnsOf(null)}")
+        await using var command = context.Command(Create)
             .With("@org", organizationId).With("@line", lineId).With("@contact", contact).With("@channel", (long)channel).With("@source", (long)OptOutSource.Scope);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;

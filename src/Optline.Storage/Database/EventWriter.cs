@@ -171,6 +171,10 @@ public sealed partial class EventWriter : IAsyncDisposable
 
             flushStarted = Stopwatch.GetTimestamp();
             committed = await context.FlushAsync(commit: true, CancellationToken.None);
+            if (!committed)
+            {
+                flushStarted = Stopwatch.GetTimestamp();
+            }
         }
         catch (Exception ex) when (ex is not StorageUnavailableException)
         {
