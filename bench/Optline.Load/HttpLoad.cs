@@ -171,20 +171,33 @@ public static class HttpLoad
             }
         }
 
-        var issued = 0;
-        while (issued < total && Stopwatch.GetTimestamp() < hardStop)
+        // The schedule runs on a thread of its own that sleeps until each request's intended time with usleep, accurate to
+        // a few tens of microseconds without spinning; Task.Delay(1) (and Thread.Sleep, in whole milliseconds) wakes 1-2 ms
+        // late and would add that lateness to every latency measured. Each request is handed to the pool at once.
+        var scheduler = new Thread(() =>
         {
-            var due = Math.Min(total, (int)((Stopwatch.GetTimestamp() - start) / ticksPerRequest) + 1);
-            while (issued < due)
+            for (var issued = 0; issued < total; issued++)
             {
-                await slots.WaitAsync();
                 var intended = start + (long)(issued * ticksPerRequest);
-                pending.Add(SendAsync(issued, intended, next()));
-                issued++;
-            }
+                for (var wait = intended - Stopwatch.GetTimestamp(); wait > 0; wait = intended - Stopwatch.GetTimestamp())
+                {
+                    Native.usleep((uint)Math.Max(1, wait * 1_000_000 / Stopwatch.Frequency));
+                }
 
-            await Task.Delay(1);
-        }
+                if (!slots.Wait(TimeSpan.FromTicks(Math.Max(0, hardStop - Stopwatch.GetTimestamp()) * TimeSpan.TicksPerSecond / Stopwatch.Frequency)))
+                {
+                    break;
+                }
+
+                var (i, request) = (issued, next());
+                lock (pending)
+                {
+                    pending.Add(Task.Run(() => SendAsync(i, intended, request)));
+                }
+            }
+        }) { IsBackground = true, Name = "open-loop schedule" };
+        scheduler.Start();
+        await Task.Run(scheduler.Join);
 
         await Task.WhenAny(Task.WhenAll(pending), Task.Delay(TimeSpan.FromSeconds(30)));
         var ok = latencies.Where(l => l >= 0).ToArray();
@@ -218,4 +231,10 @@ public static class Percentiles
         var rank = (int)Math.Ceiling(p / 100 * sorted.Length) - 1;
         return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
     }
+}
+
+internal static class Native
+{
+    [System.Runtime.InteropServices.DllImport("libc")]
+    internal static extern int usleep(uint microseconds);
 }
