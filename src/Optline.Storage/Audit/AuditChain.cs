@@ -68,9 +68,12 @@ public sealed class AuditChain
             hash = next;
         }
 
+        // SQLite finds each named parameter by a linear search of the statement's names, so a 16-row insert (304
+        // parameters) spends more time binding than inserting; its statements cost no round trip, so one row each.
+        var largest = _context.Dialect.IsPostgres ? LargestInsert : 1;
         for (var start = 0; start < records.Count;)
         {
-            var size = LargestInsert;
+            var size = largest;
             while (size > records.Count - start)
             {
                 size /= 2;
