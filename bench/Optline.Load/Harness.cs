@@ -316,7 +316,13 @@ public sealed partial class Harness(LoadOptions options)
         var pg = postgres is not null;
         var concurrency = pg ? 32 : options.Connections;
         var databaseOptions = pg
-            ? new DatabaseOptions { Provider = "postgres", ConnectionString = await postgres!.CreateDatabaseAsync("optline_storage") }
+            ? new DatabaseOptions
+            {
+                Provider = "postgres",
+                ConnectionString = await postgres!.CreateDatabaseAsync("optline_storage"),
+                // As the server reads it, so that one setting moves both P1 and P4.
+                Writers = int.TryParse(Environment.GetEnvironmentVariable("Optline__Database__Writers"), out var writers) ? writers : null,
+            }
             : new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(_data, "storage", "optline.db")}" };
         await using var database = new OptlineDatabase(databaseOptions, TimeProvider.System, NullLoggerFactory.Instance);
         await database.MigrateAsync();

@@ -11,8 +11,8 @@ public sealed class DatabaseOptions
     public string ConnectionString { get; set; } = "Data Source=data/optline.db";
 
     /// <summary>
-    /// Group-commit writers (<c>Optline__Database__Writers</c>). SQLite allows only one; on PostgreSQL the default
-    /// is two, each with its own connection, and the events of one conversation always go to the same one.
+    /// Group-commit writers per node (<c>Optline__Database__Writers</c>), one by default. SQLite allows only one; on
+    /// PostgreSQL each has its own connection, and the events of one conversation always go to the same one.
     /// </summary>
     public int? Writers { get; set; }
 

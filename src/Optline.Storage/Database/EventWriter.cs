@@ -6,18 +6,17 @@ using Microsoft.Extensions.Logging;
 namespace Optline.Storage.Database;
 
 /// <summary>
-/// Group commit. Every write waits in its writer's queue; the writer takes all that are waiting, runs each inside
-/// its own savepoint (so one failing event changes nothing and does not fail the others), commits the
-/// batch once, and only then completes the callers. One fsync acknowledges many events.
-/// SQLite has one writer (its lock allows no more). PostgreSQL has several, serialised per conversation by row
-/// locks inside the database; the events of one conversation all go to the same writer, so a node's writers do
-/// not wait on each other's rows.
+/// Group commit. Every write waits in its writer's queue; the writer takes all that are waiting, runs them in one
+/// transaction, commits once, and only then completes the callers. One fsync acknowledges many events. Should an
+/// event fail, the batch runs again with each event in a savepoint of its own, so that it fails alone.
+/// SQLite has one writer (its lock allows no more). PostgreSQL has one per node by default, and may have more
+/// (<c>Optline__Database__Writers</c>): they serialise per conversation by row locks inside the database, and the
+/// events of one conversation all go to the same writer, so a node's writers do not wait on each other's rows.
 /// </summary>
 public sealed partial class EventWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
     private const int MaxTransientRetries = 5;
-    private const int DefaultPostgresWriters = 2;
 
     private readonly Channel<IWork>[] _queues;
     private readonly Dialect _dialect;
@@ -35,7 +34,7 @@ public sealed partial class EventWriter : IAsyncDisposable
         _dialect = dialect;
         _time = time;
         _logger = logger;
-        var count = writers ?? (dialect.IsPostgres ? DefaultPostgresWriters : 1);
+        var count = writers ?? 1;
         _checkpointer = dialect is SqliteDialect ? new WalCheckpointer(dialect, logger) : null;
         _queues = [.. Enumerable.Range(0, count).Select(_ => Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true }))];
         _writers = dialect.IsPostgres
