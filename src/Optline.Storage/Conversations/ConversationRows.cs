@@ -61,28 +61,32 @@ internal static class ConversationRows
     }
 
     /// <summary>
-    /// An inbound message's first two steps in one statement (one round trip on PostgreSQL): claim its provider id,
-    /// and find and lock its conversation. Not claimed: the id was processed before.
+    /// An inbound message's first two steps in one statement: where its provider id stands, and its conversation,
+    /// found and locked. Read ahead with the batch (PostgreSQL, usually), the conversation is left for
+    /// <see cref="LoadForUpdateAsync"/> to take. PostgreSQL event by event claims the id at once, so that another
+    /// node delivering it at the same moment waits; SQLite's single writer only looks, and inserts it at the end.
     /// </summary>
-    public static async Task<(bool Claimed, ConversationRow? Found)> ClaimAndFindForUpdateAsync(
+    public static async Task<(ProviderIdClaim Claim, ConversationRow? Found)> ClaimAndFindForUpdateAsync(
         WriteContext context, string provider, string providerMessageId, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
     {
-        // Read ahead with the batch: the conversation is then taken by LoadForUpdateAsync.
-        if (await context.ReadAheadAsync(cancellationToken) is { } ahead && ahead.TryTakeClaim(provider, providerMessageId, out var claimedAhead))
+        if (await context.ReadAheadAsync(cancellationToken) is { } ahead && ahead.TryTakeClaim(provider, providerMessageId, out var claimAhead))
         {
-            return (claimedAhead, null);
+            return (claimAhead, null);
         }
 
         await using var command = context.Command(
-            "INSERT INTO processed_inbound (provider, provider_message_id, outcome, processed_at) VALUES (@provider, @id, '', @now) " +
-            "ON CONFLICT (provider, provider_message_id) DO NOTHING RETURNING provider_message_id;" +
+            (context.Dialect.IsPostgres
+                ? "INSERT INTO processed_inbound (provider, provider_message_id, outcome, processed_at) VALUES (@provider, @id, '', @now) " +
+                  "ON CONFLICT (provider, provider_message_id) DO NOTHING RETURNING 1;"
+                : "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM processed_inbound WHERE provider = @provider AND provider_message_id = @id);") +
             SelectByKey + context.Dialect.ForUpdate)
             .With("@provider", provider).With("@id", providerMessageId).With("@now", context.Now.ToUnixMs())
             .With("@line", lineId).With("@contact", contact).With("@channel", (long)channel);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var claimed = await reader.ReadAsync(cancellationToken);
+        var claim = !await reader.ReadAsync(cancellationToken) ? ProviderIdClaim.Seen
+            : context.Dialect.IsPostgres ? ProviderIdClaim.Claimed : ProviderIdClaim.New;
         await reader.NextResultAsync(cancellationToken);
-        return (claimed, await reader.ReadAsync(cancellationToken) ? Read(reader) : null);
+        return (claim, await reader.ReadAsync(cancellationToken) ? Read(reader) : null);
     }
 
     private static async Task<ConversationRow?> FindForUpdateAsync(WriteContext context, long lineId, string contact, Channel channel, CancellationToken cancellationToken)

@@ -37,9 +37,9 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
     public Task<EventOutcome> ContactSendAsync(InboundMessage message, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (context, ct) =>
         {
-            var (claimed, found) = await ConversationRows.ClaimAndFindForUpdateAsync(
+            var (claim, found) = await ConversationRows.ClaimAndFindForUpdateAsync(
                 context, message.Provider, message.ProviderMessageId, message.Line.Id, message.Contact, message.Channel, ct);
-            if (!claimed)
+            if (claim == ProviderIdClaim.Seen)
             {
                 return await EarlierOutcomeAsync(context, message.Provider, message.ProviderMessageId, ct) with { Duplicate = true };
             }
@@ -56,7 +56,7 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
             };
             var outcome = await ProcessAsync(context, message.Line, message.Contact, message.Channel,
                 new ContactSent(id, message.Body, context.Now, message.CarrierOptOut), trigger, cause, ct, found);
-            await RecordProviderOutcomeAsync(context, message.Provider, message.ProviderMessageId, outcome, ct);
+            await RecordProviderOutcomeAsync(context, claim, message.Provider, message.ProviderMessageId, outcome, ct);
             return outcome;
         }, new EventKeys(message.Line.OrganizationId, message.Line.Id, message.Contact, message.Channel, message.Provider, message.ProviderMessageId), cancellationToken);
 
@@ -162,22 +162,37 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
         return new ConversationContext(name, line.DisplayName, line.Number, contact, channel);
     }
 
-    /// <summary>What the first delivery of a provider id decided, as recorded with it.</summary>
+    /// <summary>What the first delivery of a provider id decided, as recorded with it (perhaps earlier in this batch).</summary>
     private static async Task<EventOutcome> EarlierOutcomeAsync(WriteContext context, string provider, string providerMessageId, CancellationToken ct)
     {
-        await using var read = context.Command("SELECT outcome FROM processed_inbound WHERE provider = @provider AND provider_message_id = @id")
-            .With("@provider", provider).With("@id", providerMessageId);
-        var json = await read.ExecuteScalarAsync(ct) as string;
+        var json = context.NewProviderIds.Outcome(provider, providerMessageId);
+        if (json is null)
+        {
+            await using var read = context.Command("SELECT outcome FROM processed_inbound WHERE provider = @provider AND provider_message_id = @id")
+                .With("@provider", provider).With("@id", providerMessageId);
+            json = await read.ExecuteScalarAsync(ct) as string;
+        }
+
         return string.IsNullOrEmpty(json)
             ? new EventOutcome(null, null, null, ConsentState.None, null)
             : JsonSerializer.Deserialize<EventOutcome>(json, OrganizationStore.Json)!;
     }
 
-    private static async Task RecordProviderOutcomeAsync(WriteContext context, string provider, string providerMessageId, EventOutcome outcome, CancellationToken ct)
+    private static async Task RecordProviderOutcomeAsync(
+        WriteContext context, ProviderIdClaim claim, string provider, string providerMessageId, EventOutcome outcome, CancellationToken ct)
     {
-        await using var update = context.Command("UPDATE processed_inbound SET outcome = @outcome WHERE provider = @provider AND provider_message_id = @id")
-            .With("@provider", provider).With("@id", providerMessageId).With("@outcome", JsonSerializer.Serialize(outcome, OrganizationStore.Json));
-        await update.ExecuteLaterAsync(ct);
+        var json = JsonSerializer.Serialize(outcome, OrganizationStore.Json);
+        if (claim == ProviderIdClaim.New && context.Dialect.IsPostgres)
+        {
+            context.NewProviderIds.Add(provider, providerMessageId, json);
+            return;
+        }
+
+        await using var record = context.Command(claim == ProviderIdClaim.Claimed
+                ? "UPDATE processed_inbound SET outcome = @outcome WHERE provider = @provider AND provider_message_id = @id"
+                : "INSERT INTO processed_inbound (provider, provider_message_id, outcome, processed_at) VALUES (@provider, @id, @outcome, @now)")
+            .With("@provider", provider).With("@id", providerMessageId).With("@outcome", json).With("@now", context.Now.ToUnixMs());
+        await record.ExecuteLaterAsync(ct);
     }
 
     /// <summary>The message that caused the event, written to the timeline with the status the engine gave it.</summary>

@@ -5,7 +5,7 @@ namespace Optline.Storage.Conversations;
 
 /// <summary>
 /// A PostgreSQL batch's reads, done for all its events in one round trip before the first of them needs any: the
-/// settings versions, the claims of the provider message ids, and the conversation rows, locked in the batch's lock
+/// settings versions, which provider message ids were seen before, and the conversation rows, locked in the batch's lock
 /// order, with their held messages. Each row serves only the first event that loads its conversation; later ones
 /// read it again, since an earlier event of the batch may have changed it.
 /// </summary>
@@ -19,16 +19,18 @@ internal sealed class ReadAhead
     }
 
     /// <summary>
-    /// This event's claim of its provider message id: true when the read-ahead made it and no earlier event of the
-    /// batch took it. False when the id was not among those read ahead.
+    /// Where this event's provider id stands: new unless it was processed before the batch or by an earlier event of
+    /// it. False when the id was not among those read ahead.
     /// </summary>
-    public bool TryTakeClaim(string provider, string id, out bool claimed)
+    public bool TryTakeClaim(string provider, string id, out ProviderIdClaim claim)
     {
-        if (!_claims.TryGetValue((provider, id), out claimed))
+        if (!_claims.TryGetValue((provider, id), out var isNew))
         {
+            claim = default;
             return false;
         }
 
+        claim = isNew ? ProviderIdClaim.New : ProviderIdClaim.Seen;
         _claims[(provider, id)] = false;
         return true;
     }
@@ -46,24 +48,12 @@ internal sealed class ReadAhead
         await using var command = context.Command(Sql)
             .With("@orgs", events.Select(e => e.OrganizationId).Distinct().ToArray())
             .With("@providers", claims.Select(c => c.Provider).ToArray()).With("@ids", claims.Select(c => c.Id).ToArray())
-            .With("@now", context.Now.ToUnixMs())
             .With("@lines", conversations.Select(c => c.LineId).ToArray()).With("@contacts", conversations.Select(c => c.Contact).ToArray())
             .With("@channels", conversations.Select(c => (long)c.Channel).ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             context.RememberSettingsVersion(reader.GetInt64(0), reader.GetInt64(1));
-        }
-
-        await reader.NextResultAsync(cancellationToken);
-        foreach (var claim in claims)
-        {
-            ahead._claims[claim] = false;
-        }
-
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ahead._claims[(reader.GetString(0), reader.GetString(1))] = true;
         }
 
         await reader.NextResultAsync(cancellationToken);
@@ -77,6 +67,17 @@ internal sealed class ReadAhead
         {
             var row = ConversationRows.Read(reader);
             rows[row.Id] = row;
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        foreach (var claim in claims)
+        {
+            ahead._claims[claim] = true;
+        }
+
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ahead._claims[(reader.GetString(0), reader.GetString(1))] = false;
         }
 
         await reader.NextResultAsync(cancellationToken);
@@ -104,13 +105,14 @@ internal sealed class ReadAhead
 
     private static readonly string Sql =
         "SELECT organization_id, version FROM settings WHERE organization_id = ANY(@orgs);" +
-        "INSERT INTO processed_inbound (provider, provider_message_id, outcome, processed_at) " +
-        "SELECT p, i, '', @now FROM unnest(@providers::text[], @ids::text[]) AS u(p, i) " +
-        "ON CONFLICT (provider, provider_message_id) DO NOTHING RETURNING provider, provider_message_id;" +
         $"SELECT {ConversationRows.ColumnsOf("c")} FROM conversations c " +
         "JOIN unnest(@lines::bigint[], @contacts::text[], @channels::bigint[]) AS k(line_id, contact, channel) " +
         "ON c.line_id = k.line_id AND c.contact = k.contact AND c.channel = k.channel " +
         "ORDER BY c.line_id, c.contact COLLATE \"C\", c.channel FOR UPDATE OF c;" +
+        // The ids seen before, read once the rows are locked: a node that held one of them has committed its ids by
+        // then. A new id is inserted with its outcome when the batch ends (NewProviderIds).
+        "SELECT provider, provider_message_id FROM processed_inbound " +
+        "WHERE (provider, provider_message_id) IN (SELECT p, i FROM unnest(@providers::text[], @ids::text[]) AS u(p, i));" +
         // A statement of its own, so that it reads after the locks above were granted: a row whose lock had to wait for
         // another transaction is returned as that transaction left it, but a join in the same statement would still see
         // the held messages as they were before it. Conversation by conversation, through the partial index.

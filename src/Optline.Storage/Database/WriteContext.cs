@@ -43,6 +43,9 @@ public sealed class WriteContext
     internal async ValueTask<ReadAhead?> ReadAheadAsync(CancellationToken cancellationToken) =>
         _readAheadKeys is null ? null : _readAhead ??= await ReadAhead.LoadAsync(this, _readAheadKeys, cancellationToken);
 
+    /// <summary>The provider ids this batch processed, written together before the commit (PostgreSQL, batch attempt).</summary>
+    internal NewProviderIds NewProviderIds { get; } = new();
+
     internal AuditChain? Chain(long organizationId) => _chains.GetValueOrDefault(organizationId);
 
     internal void AddChain(long organizationId, AuditChain chain) => _chains[organizationId] = chain;
@@ -107,12 +110,13 @@ public sealed class WriteContext
     }
 
     /// <summary>
-    /// Writes the attestation records of the batch, each organization's in turn, and whatever still waits; runs once,
+    /// Writes the provider ids of the batch, its attestation records, each organization's in turn, and whatever still waits; runs once,
     /// just before the commit. With <paramref name="commit"/> on PostgreSQL the commit goes in the same round trip
     /// (an error before it leaves the transaction open and failed, to be rolled back); true when it did.
     /// </summary>
     internal async Task<bool> FlushAsync(bool commit, CancellationToken cancellationToken)
     {
+        await NewProviderIds.WriteAsync(this, cancellationToken);
         foreach (var chain in _chains.Values.OrderBy(chain => chain.OrganizationId))
         {
             await chain.WriteAsync(cancellationToken);

@@ -55,6 +55,27 @@ public sealed class TwoNodeTests
         await AuditRows.AssertChainIntactAsync(db);
     }
 
+    [PostgresFact]
+    public async Task The_same_provider_id_delivered_to_both_nodes_at_once_is_processed_once()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestDatabase.Postgres);
+        var (a, b) = (db.Node, db.OpenNode());
+        await db.OptInAsync(Contact(1));
+        var message = db.Inbound(Contact(1), "Can you call me back?", "SM-both-nodes");
+        StorageNode Node(int i) => i % 2 == 0 ? a : b;
+
+        var deliveries = Enumerable.Range(0, 20).Select(i => Task.Run(() => Node(i).Conversations.ContactSendAsync(message))).ToList();
+        var others = Enumerable.Range(2, 20).Select(i => Task.Run(() => Node(i + 1).Conversations.ContactSendAsync(db.Inbound(Contact(i), "Hello")))).ToList();
+        var outcomes = await Task.WhenAll(deliveries);
+        await Task.WhenAll(others);
+
+        var processed = Assert.Single(outcomes, o => !o.Duplicate);
+        Assert.All(outcomes, o => Assert.Equal(processed.MessageId, o.MessageId));
+        Assert.Equal(1, await db.CountAsync("messages", "provider_message_id = 'SM-both-nodes'"));
+        Assert.Equal(1, await db.CountAsync("processed_inbound", "provider_message_id = 'SM-both-nodes'"));
+        await AuditRows.AssertChainIntactAsync(db);
+    }
+
     /// <summary>Both nodes write at once; the YES lands on one while the other writes; the STOP lands on one while the other writes.</summary>
     private static async Task<EventOutcome> PlayAsync(TestDatabase db, StorageNode a, StorageNode b, string contact)
     {
