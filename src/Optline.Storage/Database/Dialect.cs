@@ -71,12 +71,13 @@ public sealed class SqliteDialect(string connectionString) : Dialect
 
     /// <summary>
     /// The writer keeps the index pages it updates in memory (16 MB of page cache, filled only by what it touches) and
-    /// leaves checkpoints to <see cref="WalCheckpointer"/>, so no batch waits for one.
+    /// leaves checkpoints to <see cref="WalCheckpointer"/>, so no batch waits for one. When the log starts over, a
+    /// file grown past twice the checkpointer's bound is cut back to that.
     /// </summary>
     public override async Task PrepareWriterAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-16384;";
+        command.CommandText = $"PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-16384; PRAGMA journal_size_limit={2 * WalCheckpointer.CatchUpAfterFrames * 2048};";
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

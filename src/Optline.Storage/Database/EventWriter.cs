@@ -117,6 +117,10 @@ public sealed partial class EventWriter : IAsyncDisposable
             {
                 connection ??= await OpenAsync();
                 await CommitBatchAsync(connection, batch);
+                if (_checkpointer?.TakeCatchUp() == true)
+                {
+                    await WalCheckpointer.CheckpointAsync(connection.Connection);
+                }
             }
             catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException or TimeoutException)
             {
@@ -289,7 +293,7 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "An event of a batch of {Count} failed ({Error}); the batch runs again, each event in a savepoint of its own")]
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "An event of a batch of {Count} failed ({Error}); the batch runs again, each event in a savepoint of its own")]
     private static partial void LogRunAgainOneByOne(ILogger logger, string error, int count);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "A batch of {Count} events could not be committed; each caller gets an error and nothing was acknowledged")]

@@ -1,0 +1,39 @@
+using Microsoft.Data.Sqlite;
+using Optline.Storage.Database;
+using Optline.Storage.Tests.Support;
+
+namespace Optline.Storage.Tests.Database;
+
+/// <summary>SQLite's write-ahead log stays bounded while the writer never pauses.</summary>
+public sealed class WriteAheadLogTests
+{
+    [Fact]
+    public async Task Under_sustained_writes_the_log_starts_over_instead_of_growing()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        var log = new SqliteConnectionStringBuilder(db.Options.ConnectionString).DataSource + "-wal";
+        const int FrameBytes = 2048 + 24;
+        var largest = 0L;
+
+        // Waves of 64 first contacts, each wave queued while the last commits, so the writer is never idle.
+        var inFlight = new List<Task>();
+        for (var i = 0; i < 7000; i++)
+        {
+            inFlight.Add(db.Conversations.ContactSendAsync(db.Inbound($"+1201555{i:0000}", "Hello, is this the office?")));
+            if (inFlight.Count == 64)
+            {
+                await Task.WhenAny(inFlight);
+                inFlight.RemoveAll(t => t.IsCompleted);
+                largest = Math.Max(largest, new FileInfo(log).Length);
+            }
+        }
+
+        await Task.WhenAll(inFlight);
+
+        // Every page of the database went through the log at least once.
+        var pages = await db.ScalarAsync("SELECT page_count FROM pragma_page_count()");
+        Assert.True(pages > 2 * WalCheckpointer.CatchUpAfterFrames, $"the test wrote too little to cross the bound ({pages} pages)");
+        Assert.True(largest <= 4L * WalCheckpointer.CatchUpAfterFrames * FrameBytes,
+            $"the log reached {largest / 1024 / 1024} MB; bound {WalCheckpointer.CatchUpAfterFrames} frames");
+    }
+}
