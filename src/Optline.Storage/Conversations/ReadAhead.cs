@@ -42,7 +42,8 @@ internal sealed class ReadAhead
     public static async Task<ReadAhead> LoadAsync(WriteContext context, IReadOnlyList<EventKeys> events, CancellationToken cancellationToken)
     {
         var ahead = new ReadAhead();
-        var conversations = events.Select(e => (e.LineId, e.Contact, e.Channel)).Distinct().ToArray();
+        var conversations = events.Select(e => (e.LineId, e.Contact, e.Channel)).Distinct()
+            .OrderBy(c => c.LineId).ThenBy(c => c.Contact, StringComparer.Ordinal).ThenBy(c => c.Channel).ToArray();
         var claims = events.Where(e => e.Provider is not null && e.ProviderMessageId is not null)
             .Select(e => (Provider: e.Provider!, Id: e.ProviderMessageId!)).Distinct().ToArray();
         await using var command = context.Command(Sql)
@@ -105,14 +106,16 @@ internal sealed class ReadAhead
 
     private static readonly string Sql =
         "SELECT organization_id, version FROM settings WHERE organization_id = ANY(@orgs);" +
-        $"SELECT {ConversationRows.ColumnsOf("c")} FROM conversations c " +
-        "JOIN unnest(@lines::bigint[], @contacts::text[], @channels::bigint[]) AS k(line_id, contact, channel) " +
-        "ON c.line_id = k.line_id AND c.contact = k.contact AND c.channel = k.channel " +
-        "ORDER BY c.line_id, c.contact COLLATE \"C\", c.channel FOR UPDATE OF c;" +
+        // Each key through the unique index, locked in the order given (the batch's lock order): a join would let the
+        // planner scan the table, and sort only after locking.
+        $"SELECT {ConversationRows.ColumnsOf("c")} " +
+        "FROM unnest(@lines::bigint[], @contacts::text[], @channels::bigint[]) WITH ORDINALITY AS k(line_id, contact, channel, n) " +
+        $"CROSS JOIN LATERAL (SELECT {ConversationRows.ColumnsOf(null)} FROM conversations " +
+        "WHERE line_id = k.line_id AND contact = k.contact AND channel = k.channel FOR UPDATE) c ORDER BY k.n;" +
         // The ids seen before, read once the rows are locked: a node that held one of them has committed its ids by
         // then. A new id is inserted with its outcome when the batch ends (NewProviderIds).
-        "SELECT provider, provider_message_id FROM processed_inbound " +
-        "WHERE (provider, provider_message_id) IN (SELECT p, i FROM unnest(@providers::text[], @ids::text[]) AS u(p, i));" +
+        "SELECT u.p, u.i FROM unnest(@providers::text[], @ids::text[]) AS u(p, i) " +
+        "CROSS JOIN LATERAL (SELECT 1 FROM processed_inbound WHERE provider = u.p AND provider_message_id = u.i OFFSET 0) seen;" +
         // A statement of its own, so that it reads after the locks above were granted: a row whose lock had to wait for
         // another transaction is returned as that transaction left it, but a join in the same statement would still see
         // the held messages as they were before it. Conversation by conversation, through the partial index.
