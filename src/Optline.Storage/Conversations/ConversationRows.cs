@@ -171,11 +171,15 @@ internal static class ConversationRows
         var held = new List<HeldMessage>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            held.Add(new HeldMessage(context.Dialect.ReadUuid(reader, 0), (Direction)reader.GetInt64(1), DbExtensions.FromUnixMs(reader.GetInt64(2))));
+            held.Add(ReadHeld(reader, context.Dialect, 0));
         }
 
         return held;
     }
+
+    /// <summary>A held message from the columns id, direction, created_at, starting at <paramref name="first"/>.</summary>
+    internal static HeldMessage ReadHeld(DbDataReader r, Dialect dialect, int first) =>
+        new(dialect.ReadUuid(r, first), (Direction)r.GetInt64(first + 1), DbExtensions.FromUnixMs(r.GetInt64(first + 2)));
 
     internal static ConversationRow Read(DbDataReader r)
     {

@@ -43,7 +43,7 @@ internal sealed class ReadAhead
     {
         var ahead = new ReadAhead();
         var conversations = events.Select(e => (e.LineId, e.Contact, e.Channel)).Distinct()
-            .OrderBy(c => c.LineId).ThenBy(c => c.Contact, StringComparer.Ordinal).ThenBy(c => c.Channel).ToArray();
+            .OrderBy(c => new ConversationKey(c.LineId, c.Contact)).ThenBy(c => c.Channel).ToArray();
         var claims = events.Where(e => e.Provider is not null && e.ProviderMessageId is not null)
             .Select(e => (Provider: e.Provider!, Id: e.ProviderMessageId!)).Distinct().ToArray();
         await using var command = context.Command(Sql)
@@ -91,7 +91,7 @@ internal sealed class ReadAhead
                 held[conversationId] = messages = [];
             }
 
-            messages.Add(new HeldMessage(context.Dialect.ReadUuid(reader, 1), (Direction)reader.GetInt64(2), DbExtensions.FromUnixMs(reader.GetInt64(3))));
+            messages.Add(ConversationRows.ReadHeld(reader, context.Dialect, 1));
         }
 
         foreach (var row in rows.Values)

@@ -35,6 +35,9 @@ public abstract class Dialect
 
 public sealed class SqliteDialect(string connectionString) : Dialect
 {
+    /// <summary>Pages of new databases: 2 KB halves what a commit writes for the scattered index pages an event touches.</summary>
+    public const int PageSize = 2048;
+
     private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString)
     {
         Pooling = true,
@@ -65,7 +68,7 @@ public sealed class SqliteDialect(string connectionString) : Dialect
     public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA page_size=2048; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        command.CommandText = $"PRAGMA page_size={PageSize}; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -77,7 +80,7 @@ public sealed class SqliteDialect(string connectionString) : Dialect
     public override async Task PrepareWriterAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-16384; PRAGMA journal_size_limit={2 * WalCheckpointer.CatchUpAfterFrames * 2048};";
+        command.CommandText = $"PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-16384; PRAGMA journal_size_limit={2 * WalCheckpointer.CatchUpAfterFrames * PageSize};";
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

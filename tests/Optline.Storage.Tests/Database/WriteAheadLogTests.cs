@@ -12,7 +12,7 @@ public sealed class WriteAheadLogTests
     {
         await using var db = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
         var log = new SqliteConnectionStringBuilder(db.Options.ConnectionString).DataSource + "-wal";
-        const int FrameBytes = 2048 + 24;
+        const int FrameBytes = SqliteDialect.PageSize + 24; // a frame is a page and its header
         var largest = 0L;
 
         // Waves of 64 first contacts, each wave queued while the last commits, so the writer is never idle.
