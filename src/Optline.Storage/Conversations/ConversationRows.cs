@@ -136,10 +136,10 @@ internal static class ConversationRows
             "UPDATE conversations SET version = version + 1, state = @state, since = @since, request_initiator = @initiator, request_first_at = @first, request_last_at = @last, " +
             "requests_sent = @sent, request_after_opt_out = @after, opt_out_source = @source, opt_out_how = @how, last_inbound_at = @inbound WHERE id = @id")
             .With("@id", row.Id).With("@state", (long)state.State).With("@since", state.Since?.ToUnixMs())
-            .With("@initiator", request is null ? null : (long)request.InitiatedBy).With("@first", request?.FirstRequestAt.ToUnixMs())
+            .With("@initiator", (long?)request?.InitiatedBy).With("@first", request?.FirstRequestAt.ToUnixMs())
             .With("@last", request?.LastRequestAt.ToUnixMs()).With("@sent", request?.RequestsSent)
-            .With("@after", request is null ? null : request.AfterOptOut ? 1L : 0L)
-            .With("@source", optOut is null ? null : (long)optOut.Source).With("@how", optOut?.How)
+            .With("@after", request is null ? (long?)null : request.AfterOptOut ? 1L : 0L)
+            .With("@source", (long?)optOut?.Source).With("@how", optOut?.How)
             .With("@inbound", state.LastInboundAt?.ToUnixMs());
         await command.ExecuteLaterAsync(cancellationToken);
     }

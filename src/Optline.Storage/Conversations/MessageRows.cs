@@ -35,7 +35,7 @@ internal static class MessageRows
             "INSERT INTO messages (id, conversation_id, kind, direction, body, status, reason, template_id, template_language, template_version, as_whatsapp_template, provider_message_id, created_at, updated_at) " +
             "VALUES (@id, @conversation, @kind, @direction, @body, @status, @reason, @template, @language, @version, @asTemplate, @provider, @now, @now)")
             .With("@id", context.Dialect.Uuid(id)).With("@conversation", conversationId).With("@kind", (long)kind)
-            .With("@direction", direction is null ? null : (long)direction).With("@body", body).With("@status", status).With("@reason", reason)
+            .With("@direction", (long?)direction).With("@body", body).With("@status", status).With("@reason", reason)
             .With("@template", template?.Template.Name()).With("@language", template?.Language).With("@version", template?.Version)
             .With("@asTemplate", asWhatsAppTemplate ? 1L : 0L).With("@provider", providerMessageId).With("@now", now);
         await command.ExecuteLaterAsync(cancellationToken);

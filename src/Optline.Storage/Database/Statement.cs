@@ -31,9 +31,27 @@ public sealed class Statement : IAsyncDisposable
         return this;
     }
 
-    public Statement With(string name, object? value)
+    /// <summary>
+    /// Binds <paramref name="value"/>. A null is typed after <typeparamref name="T"/>: PostgreSQL would otherwise see
+    /// an untyped parameter, and a statement whose parameter types change from one run to the next is parsed and
+    /// planned again each time instead of reusing its prepared form.
+    /// </summary>
+    public Statement With<T>(string name, T value)
     {
-        Parameter(name).Value = value ?? DBNull.Value;
+        var parameter = Parameter(name);
+        if (value is null)
+        {
+            parameter.Value = DBNull.Value;
+            if (DbTypes.Of<T>() is { } type)
+            {
+                parameter.DbType = type;
+            }
+        }
+        else
+        {
+            parameter.Value = value;
+        }
+
         return this;
     }
 
