@@ -5,20 +5,30 @@ namespace Optline.Storage.Database;
 /// <summary>
 /// One SQL statement of a write transaction. On SQLite it is a command prepared once per writer connection and
 /// reused by every event that runs the same SQL (compiling the SQL again cost as much as running it); disposing
-/// it hands it back. On PostgreSQL it is a fresh command each time and Npgsql's automatic preparation does the reuse.
+/// it hands it back. On PostgreSQL it is a fresh command each time, with positional parameters when the text allows
+/// (<see cref="PositionalSql"/>), and Npgsql's automatic preparation does the reuse.
 /// </summary>
 public sealed class Statement : IAsyncDisposable
 {
     private readonly DbCommand _command;
     private readonly StatementCache? _owner;
     private readonly DeferredStatements? _deferred;
+    private readonly PositionalSql? _positional;
     private int _bound;
 
-    internal Statement(DbCommand command, StatementCache? owner, DeferredStatements? deferred = null)
+    internal Statement(DbCommand command, StatementCache? owner, DeferredStatements? deferred = null, PositionalSql? positional = null)
     {
         _command = command;
         _owner = owner;
         _deferred = deferred;
+        _positional = positional;
+        if (positional is not null)
+        {
+            foreach (var _ in positional.Names)
+            {
+                command.Parameters.Add(command.CreateParameter());
+            }
+        }
     }
 
     internal bool InUse { get; private set; }
@@ -108,6 +118,12 @@ public sealed class Statement : IAsyncDisposable
     {
         var parameters = _command.Parameters;
         var position = _bound++;
+        if (_positional is not null)
+        {
+            // A value the text does not use is ignored, as Npgsql ignores an unused named parameter.
+            return _positional.PositionOf(name, position) is >= 0 and var at ? parameters[at] : _command.CreateParameter();
+        }
+
         if (position < parameters.Count && parameters[position].ParameterName == name)
         {
             return parameters[position];

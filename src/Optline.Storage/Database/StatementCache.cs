@@ -17,7 +17,8 @@ internal sealed class StatementCache(DbConnection connection, bool reuse) : IDis
     {
         if (!reuse)
         {
-            return new Statement(connection.Command(sql), null, Deferred).Rent(transaction);
+            var positional = PositionalSql.For(sql);
+            return new Statement(connection.Command(positional?.Text ?? sql), null, Deferred, positional).Rent(transaction);
         }
 
         if (_statements.TryGetValue(sql, out var cached))
