@@ -26,19 +26,23 @@ public static class MessageStatuses
 
 internal static class MessageRows
 {
-    public static async Task InsertAsync(
+    private static readonly RowInsert Insert = new("messages",
+        ("id", ColumnType.Uuid), ("conversation_id", ColumnType.Bigint), ("kind", ColumnType.Bigint), ("direction", ColumnType.Bigint),
+        ("body", ColumnType.Text), ("status", ColumnType.Text), ("reason", ColumnType.Text), ("template_id", ColumnType.Text),
+        ("template_language", ColumnType.Text), ("template_version", ColumnType.Bigint), ("as_whatsapp_template", ColumnType.Bigint),
+        ("provider_message_id", ColumnType.Text), ("created_at", ColumnType.Bigint), ("updated_at", ColumnType.Bigint));
+
+    public static Task InsertAsync(
         WriteContext context, Guid id, long conversationId, MessageKind kind, Direction? direction, string body, string status,
         CancellationToken cancellationToken, string? reason = null, RenderedText? template = null, bool asWhatsAppTemplate = false, string? providerMessageId = null)
     {
         var now = context.Now.ToUnixMs();
-        await using var command = context.Command(
-            "INSERT INTO messages (id, conversation_id, kind, direction, body, status, reason, template_id, template_language, template_version, as_whatsapp_template, provider_message_id, created_at, updated_at) " +
-            "VALUES (@id, @conversation, @kind, @direction, @body, @status, @reason, @template, @language, @version, @asTemplate, @provider, @now, @now)")
-            .With("@id", context.Dialect.Uuid(id)).With("@conversation", conversationId).With("@kind", (long)kind)
-            .With("@direction", (long?)direction).With("@body", body).With("@status", status).With("@reason", reason)
-            .With("@template", template?.Template.Name()).With("@language", template?.Language).With("@version", template?.Version)
-            .With("@asTemplate", asWhatsAppTemplate ? 1L : 0L).With("@provider", providerMessageId).With("@now", now);
-        await command.ExecuteLaterAsync(cancellationToken);
+        return context.InsertRowAsync(Insert,
+            [
+                context.Dialect.Uuid(id), conversationId, (long)kind, (long?)direction, body, status, reason, template?.Template.Name(),
+                template?.Language, (long?)template?.Version, asWhatsAppTemplate ? 1L : 0L, providerMessageId, now, now,
+            ],
+            cancellationToken);
     }
 
     public static async Task SetStatusAsync(WriteContext context, Guid id, string status, CancellationToken cancellationToken, string? reason = null)

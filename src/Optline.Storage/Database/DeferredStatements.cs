@@ -6,11 +6,13 @@ namespace Optline.Storage.Database;
 /// <summary>
 /// Statements of a PostgreSQL write whose result nobody reads (an insert, an update of a known row, a savepoint):
 /// they wait here and go to the server together, in one round trip, with the next statement whose result is
-/// needed, or when the event ends. Each round trip costs more than most of these statements themselves.
+/// needed, or when the event ends. Each round trip costs more than most of these statements themselves. Rows of a
+/// <see cref="RowInsert"/> wait together, as one statement standing where the first of them was written.
 /// </summary>
 internal sealed class DeferredStatements(DbConnection connection)
 {
-    private readonly List<NpgsqlBatchCommand> _pending = [];
+    private readonly List<object> _pending = [];
+    private readonly Dictionary<RowInsert, List<object?[]>> _rows = [];
     private DbTransaction? _transaction;
     private bool _savepointPending;
 
@@ -18,8 +20,7 @@ internal sealed class DeferredStatements(DbConnection connection)
 
     public void Begin(DbTransaction transaction)
     {
-        _pending.Clear();
-        _savepointPending = false;
+        Clear();
         _transaction = transaction;
     }
 
@@ -34,6 +35,17 @@ internal sealed class DeferredStatements(DbConnection connection)
 
     public void Add(string sql) => _pending.Add(new NpgsqlBatchCommand(sql));
 
+    public void AddRow(RowInsert insert, object?[] values)
+    {
+        if (!_rows.TryGetValue(insert, out var rows))
+        {
+            _rows[insert] = rows = [];
+            _pending.Add(insert);
+        }
+
+        rows.Add(values);
+    }
+
     /// <summary>An event begins: its savepoint goes with the event's first round trip.</summary>
     public void AddSavepoint(string sql)
     {
@@ -45,8 +57,7 @@ internal sealed class DeferredStatements(DbConnection connection)
     public bool Discard()
     {
         var savepointUnsent = _savepointPending;
-        _pending.Clear();
-        _savepointPending = false;
+        Clear();
         return savepointUnsent;
     }
 
@@ -58,14 +69,20 @@ internal sealed class DeferredStatements(DbConnection connection)
         }
 
         await using var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction?)_transaction);
-        foreach (var command in _pending)
+        foreach (var pending in _pending)
         {
-            batch.BatchCommands.Add(command);
+            batch.BatchCommands.Add(pending is RowInsert insert ? insert.Command(_rows[insert]) : (NpgsqlBatchCommand)pending);
         }
 
         // Sent is sent, whether or not it succeeded: a failure rolls the event back to its savepoint.
-        _pending.Clear();
-        _savepointPending = false;
+        Clear();
         await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private void Clear()
+    {
+        _pending.Clear();
+        _rows.Clear();
+        _savepointPending = false;
     }
 }

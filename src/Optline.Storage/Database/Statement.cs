@@ -65,6 +65,19 @@ public sealed class Statement : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Binds a value whose type is given rather than taken from the .NET type (a null of a known column).</summary>
+    internal Statement With(string name, object? value, System.Data.DbType type)
+    {
+        var parameter = Parameter(name);
+        parameter.Value = value ?? DBNull.Value;
+        if (value is null)
+        {
+            parameter.DbType = type;
+        }
+
+        return this;
+    }
+
     public async Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken)
     {
         await FlushDeferredAsync(cancellationToken);

@@ -39,6 +39,27 @@ public sealed class WriteContext
 
     public Statement Command(string sql) => _statements.Get(sql, Transaction);
 
+    /// <summary>
+    /// Inserts one row: on PostgreSQL with the other rows of the same insert that wait for the next round trip
+    /// (<see cref="RowInsert"/>), on SQLite at once. Values are in the insert's column order.
+    /// </summary>
+    internal async Task InsertRowAsync(RowInsert insert, object?[] values, CancellationToken cancellationToken)
+    {
+        if (_statements.Deferred is { } deferred)
+        {
+            deferred.AddRow(insert, values);
+            return;
+        }
+
+        await using var command = Command(insert.OneRow);
+        for (var column = 0; column < values.Length; column++)
+        {
+            command.With(RowInsert.ParameterName(column), values[column], insert.DbType(column));
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>The batch's reads done ahead in one round trip, on the first call; null when the batch does not read ahead.</summary>
     internal async ValueTask<ReadAhead?> ReadAheadAsync(CancellationToken cancellationToken) =>
         _readAheadKeys is null ? null : _readAhead ??= await ReadAhead.LoadAsync(this, _readAheadKeys, cancellationToken);
