@@ -7,7 +7,9 @@ namespace Optline.Storage.Audit;
 /// records in order; just before the commit the head is read and locked (PostgreSQL <c>FOR UPDATE</c>; SQLite has
 /// one writer), the records are numbered and hashed from it and inserted, and the head moves to the last one.
 /// Taking the head last, and only for the moment of the commit, lets writers and nodes work side by side
-/// without ever forking the chain.
+/// without ever forking the chain. A PostgreSQL batch that read ahead took the head then, without a lock, and saves
+/// the round trip: if another writer moved the head since, the numbers it gave its records are taken (the key is
+/// the organization and the number), the insert fails and the batch runs again event by event, reading the head here.
 /// </summary>
 public sealed class AuditChain
 {
@@ -57,7 +59,12 @@ public sealed class AuditChain
             return;
         }
 
-        var (seq, hash, headExists) = await ReadHeadAsync(cancellationToken);
+        (long Seq, string Hash)? early = null;
+        var readAhead = await _context.ReadAheadAsync(cancellationToken) is { } ahead && ahead.TryGetChainHead(OrganizationId, out early);
+        var (seq, hash, headExists) = readAhead
+            ? early is { } head ? (head.Seq, head.Hash, true) : (0, AuditHash.Genesis, false)
+            : await ReadHeadAsync(cancellationToken);
+        var readSeq = seq;
         var at = _context.Now;
         var records = new List<(long Seq, AuditEntry Entry, string PreviousHash, string Hash)>(_pending.Count);
         foreach (var entry in _pending)
@@ -83,10 +90,13 @@ public sealed class AuditChain
             start += size;
         }
 
-        var sql = headExists
-            ? "UPDATE audit_heads SET seq = @seq, hash = @hash WHERE organization_id = @org"
-            : "INSERT INTO audit_heads (organization_id, seq, hash) VALUES (@org, @seq, @hash)";
-        await using var command = _context.Command(sql).With("@org", OrganizationId).With("@seq", seq).With("@hash", hash);
+        var sql = !headExists ? "INSERT INTO audit_heads (organization_id, seq, hash) VALUES (@org, @seq, @hash)"
+            : !readAhead ? "UPDATE audit_heads SET seq = @seq, hash = @hash WHERE organization_id = @org"
+            // Unlocked, the head must still be where it was read, or the statement fails (a division by zero) and the
+            // batch with it; the records' keys already guarantee it, and this keeps a moved head from being overwritten.
+            : "WITH moved AS (UPDATE audit_heads SET seq = @seq, hash = @hash WHERE organization_id = @org AND seq = @read RETURNING 1) " +
+              "SELECT 1 / (SELECT count(*)::int FROM moved)";
+        await using var command = _context.Command(sql).With("@org", OrganizationId).With("@seq", seq).With("@hash", hash).With("@read", readSeq);
         await command.ExecuteLaterAsync(cancellationToken);
         _pending.Clear();
     }

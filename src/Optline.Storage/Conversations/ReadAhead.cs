@@ -5,14 +5,16 @@ namespace Optline.Storage.Conversations;
 
 /// <summary>
 /// A PostgreSQL batch's reads, done for all its events in one round trip before the first of them needs any: the
-/// settings versions, which provider message ids were seen before, and the conversation rows, locked in the batch's lock
-/// order, with their held messages. Each row serves only the first event that loads its conversation; later ones
+/// settings versions, which provider message ids were seen before, the conversation rows, locked in the batch's lock
+/// order, with their held messages, and the head of each organization's attestation chain, not locked (see
+/// <see cref="Audit.AuditChain"/>). Each row serves only the first event that loads its conversation; later ones
 /// read it again, since an earlier event of the batch may have changed it.
 /// </summary>
 internal sealed class ReadAhead
 {
     private readonly Dictionary<(long LineId, string Contact, Channel Channel), ConversationRow?> _rows = [];
     private readonly Dictionary<(string Provider, string Id), bool> _claims = [];
+    private readonly Dictionary<long, (long Seq, string Hash)?> _chainHeads = [];
 
     private ReadAhead()
     {
@@ -39,6 +41,12 @@ internal sealed class ReadAhead
     public bool TryTakeRow(long lineId, string contact, Channel channel, out ConversationRow? row) =>
         _rows.Remove((lineId, contact, channel), out row);
 
+    /// <summary>
+    /// The organization's chain head as it was when the batch began (null: the chain has none yet); false when it
+    /// was not read ahead.
+    /// </summary>
+    public bool TryGetChainHead(long organizationId, out (long Seq, string Hash)? head) => _chainHeads.TryGetValue(organizationId, out head);
+
     public static async Task<ReadAhead> LoadAsync(WriteContext context, IReadOnlyList<EventKeys> events, CancellationToken cancellationToken)
     {
         var ahead = new ReadAhead();
@@ -46,8 +54,9 @@ internal sealed class ReadAhead
             .OrderBy(c => new ConversationKey(c.LineId, c.Contact)).ThenBy(c => c.Channel).ToArray();
         var claims = events.Where(e => e.Provider is not null && e.ProviderMessageId is not null)
             .Select(e => (Provider: e.Provider!, Id: e.ProviderMessageId!)).Distinct().ToArray();
+        var organizations = events.Select(e => e.OrganizationId).Distinct().ToArray();
         await using var command = context.Command(Sql)
-            .With("@orgs", events.Select(e => e.OrganizationId).Distinct().ToArray())
+            .With("@orgs", organizations)
             .With("@providers", claims.Select(c => c.Provider).ToArray()).With("@ids", claims.Select(c => c.Id).ToArray())
             .With("@lines", conversations.Select(c => c.LineId).ToArray()).With("@contacts", conversations.Select(c => c.Contact).ToArray())
             .With("@channels", conversations.Select(c => (long)c.Channel).ToArray());
@@ -101,6 +110,17 @@ internal sealed class ReadAhead
                 : row;
         }
 
+        await reader.NextResultAsync(cancellationToken);
+        foreach (var organization in organizations)
+        {
+            ahead._chainHeads[organization] = null;
+        }
+
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ahead._chainHeads[reader.GetInt64(0)] = (reader.GetInt64(1), reader.GetString(2));
+        }
+
         return ahead;
     }
 
@@ -123,5 +143,6 @@ internal sealed class ReadAhead
         "FROM unnest(@lines::bigint[], @contacts::text[], @channels::bigint[]) AS k(line_id, contact, channel) " +
         "CROSS JOIN LATERAL (SELECT id, state FROM conversations WHERE line_id = k.line_id AND contact = k.contact AND channel = k.channel OFFSET 0) c " +
         "CROSS JOIN LATERAL (SELECT id, direction, created_at, seq FROM messages WHERE conversation_id = c.id AND status = 'held' OFFSET 0) m " +
-        $"WHERE c.state = {(int)ConsentState.Pending} ORDER BY c.id, m.seq";
+        $"WHERE c.state = {(int)ConsentState.Pending} ORDER BY c.id, m.seq;" +
+        "SELECT organization_id, seq, hash FROM audit_heads WHERE organization_id = ANY(@orgs)";
 }

@@ -1,4 +1,5 @@
 using Optline.Core.Consent;
+using Optline.Storage.Audit;
 using Optline.Storage.Tests.Support;
 
 namespace Optline.Storage.Tests.Database;
@@ -135,6 +136,36 @@ public sealed class BatchReadAheadTests
         Assert.Equal(ConsentState.OptedIn, outcome.State);
         Assert.Equal(0, await db.CountAsync("messages", "status = 'held'"));
         Assert.Equal(["queued", "queued"], (await db.TimelineAsync(Alice)).Where(m => m.Body is "Your statement is ready" or "Written while locked").Select(m => m.Status));
+    }
+
+    [Fact]
+    public async Task A_chain_head_moved_by_another_node_after_the_batch_read_it_is_read_again_and_the_chain_stays_whole()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestDatabase.Postgres);
+        await db.Conversations.LineSendAsync(db.Line, Alice, Channel.Sms, "Your statement is ready", "test");
+        var head = (await AuditRows.AssertChainIntactAsync(db))[^1];
+
+        // Another node appends a record and moves the head, and commits only once the batch has read the old head.
+        var entry = new AuditEntry("audit_note") { Detail = "written by the other node" };
+        var at = TestDatabase.Start;
+        var hash = AuditHash.Compute(db.OrganizationId, head.Seq + 1, at, entry, head.Hash);
+        await using var other = db.Database.Dialect.CreateConnection();
+        await other.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await ExecuteAsync(other, transaction,
+            "INSERT INTO audit_records (organization_id, seq, at, event, detail, prev_hash, hash) " +
+            $"VALUES ({db.OrganizationId}, {head.Seq + 1}, {at.ToUnixTimeMilliseconds()}, 'audit_note', 'written by the other node', '{head.Hash}', '{hash}')");
+        await ExecuteAsync(other, transaction, $"UPDATE audit_heads SET seq = {head.Seq + 1}, hash = '{hash}' WHERE organization_id = {db.OrganizationId}");
+
+        var yes = db.Conversations.ContactSendAsync(db.Inbound(Alice, "YES"));
+        await WaitUntilBlockedOnALockAsync(db);
+        await transaction.CommitAsync();
+        var outcome = await yes;
+
+        Assert.Equal(ConsentState.OptedIn, outcome.State);
+        var records = await AuditRows.AssertChainIntactAsync(db);
+        Assert.Equal("written by the other node", records[(int)head.Seq].Entry.Detail);
+        Assert.Contains(records.Skip((int)head.Seq + 1), r => r.Entry.Event == "consent_opted_in");
     }
 
     private static async Task ExecuteAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string sql)
