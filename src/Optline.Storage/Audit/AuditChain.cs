@@ -13,7 +13,14 @@ namespace Optline.Storage.Audit;
 /// </summary>
 public sealed class AuditChain
 {
-    private const int LargestInsert = 16;
+    // One row per statement on SQLite, where Microsoft.Data.Sqlite finds each named parameter by a linear search
+    // (a 16-record insert, 304 parameters, spent more time binding than inserting); all of a batch's in one on PostgreSQL.
+    private static readonly RowInsert Insert = new("audit_records",
+        ("organization_id", ColumnType.Bigint), ("seq", ColumnType.Bigint), ("at", ColumnType.Bigint), ("event", ColumnType.Text),
+        ("line_number", ColumnType.Text), ("contact", ColumnType.Text), ("channel", ColumnType.Text), ("message_id", ColumnType.Text),
+        ("text", ColumnType.Text), ("template_id", ColumnType.Text), ("template_version", ColumnType.Bigint), ("rule", ColumnType.Text),
+        ("classifier_version", ColumnType.Text), ("provider_message_id", ColumnType.Text), ("signature", ColumnType.Text),
+        ("payload_sha256", ColumnType.Text), ("detail", ColumnType.Text), ("prev_hash", ColumnType.Text), ("hash", ColumnType.Text));
 
     private readonly WriteContext _context;
     private readonly List<AuditEntry> _pending = [];
@@ -66,28 +73,18 @@ public sealed class AuditChain
             : await ReadHeadAsync(cancellationToken);
         var readSeq = seq;
         var at = _context.Now;
-        var records = new List<(long Seq, AuditEntry Entry, string PreviousHash, string Hash)>(_pending.Count);
         foreach (var entry in _pending)
         {
             seq++;
             var next = AuditHash.Compute(OrganizationId, seq, at, entry, hash);
-            records.Add((seq, entry, hash, next));
+            await _context.InsertRowAsync(Insert,
+                [
+                    OrganizationId, seq, at.ToUnixMs(), entry.Event, entry.LineNumber, entry.Contact, entry.Channel, entry.MessageId, entry.Text,
+                    entry.TemplateId, entry.TemplateVersion, entry.Rule, entry.ClassifierVersion, entry.ProviderMessageId, entry.Signature,
+                    entry.PayloadSha256, entry.Detail, hash, next,
+                ],
+                cancellationToken);
             hash = next;
-        }
-
-        // SQLite finds each named parameter by a linear search of the statement's names, so a 16-row insert (304
-        // parameters) spends more time binding than inserting; its statements cost no round trip, so one row each.
-        var largest = _context.Dialect.IsPostgres ? LargestInsert : 1;
-        for (var start = 0; start < records.Count;)
-        {
-            var size = largest;
-            while (size > records.Count - start)
-            {
-                size /= 2;
-            }
-
-            await InsertAsync(records, start, size, at, cancellationToken);
-            start += size;
         }
 
         var sql = !headExists ? "INSERT INTO audit_heads (organization_id, seq, hash) VALUES (@org, @seq, @hash)"
@@ -109,39 +106,5 @@ public sealed class AuditChain
         return await reader.ReadAsync(cancellationToken)
             ? (reader.GetInt64(0), reader.GetString(1), true)
             : (0, AuditHash.Genesis, false);
-    }
-
-    private async Task InsertAsync(List<(long Seq, AuditEntry Entry, string PreviousHash, string Hash)> records, int start, int count, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var command = _context.Command(InsertSql.For(count));
-        for (var i = 0; i < count; i++)
-        {
-            var (seq, entry, previousHash, hash) = records[start + i];
-            command.With(InsertSql.Name(i, 0), OrganizationId).With(InsertSql.Name(i, 1), seq).With(InsertSql.Name(i, 2), at.ToUnixMs())
-                .With(InsertSql.Name(i, 3), entry.Event).With(InsertSql.Name(i, 4), entry.LineNumber).With(InsertSql.Name(i, 5), entry.Contact)
-                .With(InsertSql.Name(i, 6), entry.Channel).With(InsertSql.Name(i, 7), entry.MessageId).With(InsertSql.Name(i, 8), entry.Text)
-                .With(InsertSql.Name(i, 9), entry.TemplateId).With(InsertSql.Name(i, 10), entry.TemplateVersion).With(InsertSql.Name(i, 11), entry.Rule)
-                .With(InsertSql.Name(i, 12), entry.ClassifierVersion).With(InsertSql.Name(i, 13), entry.ProviderMessageId)
-                .With(InsertSql.Name(i, 14), entry.Signature).With(InsertSql.Name(i, 15), entry.PayloadSha256).With(InsertSql.Name(i, 16), entry.Detail)
-                .With(InsertSql.Name(i, 17), previousHash).With(InsertSql.Name(i, 18), hash);
-        }
-
-        await command.ExecuteLaterAsync(cancellationToken);
-    }
-
-    /// <summary>Multi-row inserts of 1, 2, 4, 8 and 16 records, their SQL and parameter names built once.</summary>
-    private static class InsertSql
-    {
-        private const int Columns = 19;
-        private static readonly string[] Sql = [.. Enumerable.Range(0, 5).Select(power => Build(1 << power))];
-        private static readonly string[] Names = [.. Enumerable.Range(0, LargestInsert * Columns).Select(n => $"@r{n / Columns}c{n % Columns}")];
-
-        public static string For(int count) => Sql[System.Numerics.BitOperations.Log2((uint)count)];
-
-        public static string Name(int row, int column) => Names[(row * Columns) + column];
-
-        private static string Build(int rows) =>
-            "INSERT INTO audit_records (organization_id, seq, at, event, line_number, contact, channel, message_id, text, template_id, template_version, rule, classifier_version, provider_message_id, signature, payload_sha256, detail, prev_hash, hash) VALUES " +
-            string.Join(", ", Enumerable.Range(0, rows).Select(row => "(" + string.Join(", ", Enumerable.Range(0, Columns).Select(column => $"@r{row}c{column}")) + ")"));
     }
 }
