@@ -1,3 +1,4 @@
+using Npgsql;
 using Optline.Storage.Database;
 
 namespace Optline.Storage.Audit;
@@ -67,7 +68,7 @@ public sealed class AuditChain
         }
 
         (long Seq, string Hash)? early = null;
-        var readAhead = await _context.ReadAheadAsync(cancellationToken) is { } ahead && ahead.TryGetChainHead(OrganizationId, out early);
+        var readAhead = _context.ChainHeadsAhead && await _context.ReadAheadAsync(cancellationToken) is { } ahead && ahead.TryGetChainHead(OrganizationId, out early);
         var (seq, hash, headExists) = readAhead
             ? early is { } head ? (head.Seq, head.Hash, true) : (0, AuditHash.Genesis, false)
             : await ReadHeadAsync(cancellationToken);
@@ -97,6 +98,12 @@ public sealed class AuditChain
         await command.ExecuteLaterAsync(cancellationToken);
         _pending.Clear();
     }
+
+    /// <summary>Whether a batch failed because the head it had read ahead was moved by another writer before its commit.</summary>
+    internal static bool HeadMovedMeanwhile(Exception exception) => exception is PostgresException
+    {
+        SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "audit_records_pkey" or "audit_heads_pkey",
+    } or PostgresException { SqlState: PostgresErrorCodes.DivisionByZero };
 
     private async Task<(long Seq, string Hash, bool Exists)> ReadHeadAsync(CancellationToken cancellationToken)
     {

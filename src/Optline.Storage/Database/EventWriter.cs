@@ -1,3 +1,4 @@
+using Optline.Storage.Audit;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
@@ -16,6 +17,9 @@ namespace Optline.Storage.Database;
 public sealed partial class EventWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
+
+    /// <summary>How long batches lock chain heads again after a head read ahead turned out to have moved.</summary>
+    private static readonly TimeSpan LockChainHeadsFor = TimeSpan.FromSeconds(10);
     private const int MaxTransientRetries = 5;
 
     private readonly Channel<IWork>[] _queues;
@@ -27,6 +31,8 @@ public sealed partial class EventWriter : IAsyncDisposable
     private long _batches;
     private long _events;
     private long _commitTicks;
+    private long _runAgain;
+    private long _lockChainHeadsUntil;
     private int _nextQueue;
 
     public EventWriter(Dialect dialect, TimeProvider time, ILogger<EventWriter> logger, int? writers = null)
@@ -52,6 +58,9 @@ public sealed partial class EventWriter : IAsyncDisposable
     /// </summary>
     public (long Batches, long Events, TimeSpan CommitTime) Stats =>
         (Interlocked.Read(ref _batches), Interlocked.Read(ref _events), TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks)));
+
+    /// <summary>Batches whose attempt together failed and that ran again event by event.</summary>
+    public long BatchesRunAgain => Interlocked.Read(ref _runAgain);
 
     /// <summary>
     /// Runs <paramref name="work"/> in the next batch; completes once the batch is committed. Work about one
@@ -182,6 +191,14 @@ public sealed partial class EventWriter : IAsyncDisposable
         catch (Exception ex) when (ex is not StorageUnavailableException)
         {
             LogRunAgainOneByOne(_logger, ex.GetType().Name, batch.Count);
+            Interlocked.Increment(ref _runAgain);
+            if (AuditChain.HeadMovedMeanwhile(ex))
+            {
+                // Another writer or node appends to the same chain: reading its head ahead would only make batches run
+                // twice, so for a while they lock it just before the commit, as a batch that did not read ahead does.
+                Interlocked.Exchange(ref _lockChainHeadsUntil, (_time.GetUtcNow() + LockChainHeadsFor).UtcTicks);
+            }
+
             await RollbackUnlessEndedAsync(transaction);
             return false;
         }
@@ -245,7 +262,8 @@ public sealed partial class EventWriter : IAsyncDisposable
     {
         // Stored times are whole milliseconds; deciding with the same precision keeps answers and rows identical.
         var now = _time.GetUtcNow();
-        return new WriteContext(connection.Connection, transaction, _dialect, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), connection.Statements, readAhead);
+        var chainHeadsAhead = now.UtcTicks >= Interlocked.Read(ref _lockChainHeadsUntil);
+        return new WriteContext(connection.Connection, transaction, _dialect, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), connection.Statements, readAhead, chainHeadsAhead);
     }
 
     /// <summary>Commits (unless <paramref name="transaction"/> is null: the last writes took the commit with them) and completes the callers.</summary>

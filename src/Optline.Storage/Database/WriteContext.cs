@@ -18,8 +18,11 @@ public sealed class WriteContext
     private readonly IReadOnlyList<EventKeys>? _readAheadKeys;
     private ReadAhead? _readAhead;
 
-    internal WriteContext(DbConnection connection, DbTransaction transaction, Dialect dialect, DateTimeOffset now, StatementCache statements, IReadOnlyList<EventKeys>? readAhead = null)
+    internal WriteContext(
+        DbConnection connection, DbTransaction transaction, Dialect dialect, DateTimeOffset now, StatementCache statements, IReadOnlyList<EventKeys>? readAhead = null,
+        bool chainHeadsAhead = true)
     {
+        ChainHeadsAhead = chainHeadsAhead;
         _readAheadKeys = readAhead is { Count: > 0 } ? readAhead : null;
         Connection = connection;
         Transaction = transaction;
@@ -63,6 +66,9 @@ public sealed class WriteContext
     /// <summary>The batch's reads done ahead in one round trip, on the first call; null when the batch does not read ahead.</summary>
     internal async ValueTask<ReadAhead?> ReadAheadAsync(CancellationToken cancellationToken) =>
         _readAheadKeys is null ? null : _readAhead ??= await ReadAhead.LoadAsync(this, _readAheadKeys, cancellationToken);
+
+    /// <summary>Whether the attestation chains may number their records from the heads read ahead (see <see cref="AuditChain"/>).</summary>
+    internal bool ChainHeadsAhead { get; }
 
     /// <summary>The provider ids this batch processed, written together before the commit (PostgreSQL, batch attempt).</summary>
     internal NewProviderIds NewProviderIds { get; } = new();

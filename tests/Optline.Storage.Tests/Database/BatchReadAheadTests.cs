@@ -145,27 +145,56 @@ public sealed class BatchReadAheadTests
         await db.Conversations.LineSendAsync(db.Line, Alice, Channel.Sms, "Your statement is ready", "test");
         var head = (await AuditRows.AssertChainIntactAsync(db))[^1];
 
-        // Another node appends a record and moves the head, and commits only once the batch has read the old head.
-        var entry = new AuditEntry("audit_note") { Detail = "written by the other node" };
+        var outcome = await WhileAnotherNodeAppendsAsync(db, "written by the other node", () => db.Conversations.ContactSendAsync(db.Inbound(Alice, "YES")));
+
+        Assert.Equal(ConsentState.OptedIn, outcome.State);
+        Assert.Equal(1, db.Database.Writer.BatchesRunAgain);
+        var records = await AuditRows.AssertChainIntactAsync(db);
+        Assert.Equal("written by the other node", records[(int)head.Seq].Entry.Detail);
+        Assert.Contains(records.Skip((int)head.Seq + 1), r => r.Entry.Event == "consent_opted_in");
+    }
+
+    [Fact]
+    public async Task After_a_moved_chain_head_batches_lock_the_head_for_ten_seconds_instead_of_running_twice()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestDatabase.Postgres);
+        await db.Conversations.LineSendAsync(db.Line, Alice, Channel.Sms, "Your statement is ready", "test");
+        await WhileAnotherNodeAppendsAsync(db, "first", () => db.Conversations.ContactSendAsync(db.Inbound(Alice, "YES")));
+        Assert.Equal(1, db.Database.Writer.BatchesRunAgain);
+
+        // Within ten seconds the batch waits for the other node's head instead of reading it ahead.
+        db.Time.Advance(TimeSpan.FromSeconds(9));
+        await WhileAnotherNodeAppendsAsync(db, "second", () => db.Conversations.ContactSendAsync(db.Inbound(Bob, "Hello")));
+        Assert.Equal(1, db.Database.Writer.BatchesRunAgain);
+
+        // Later it reads ahead again.
+        db.Time.Advance(TimeSpan.FromSeconds(2));
+        await WhileAnotherNodeAppendsAsync(db, "third", () => db.Conversations.ContactSendAsync(db.Inbound(Carol, "Hello")));
+        Assert.Equal(2, db.Database.Writer.BatchesRunAgain);
+        Assert.Equal(["first", "second", "third"], (await AuditRows.AssertChainIntactAsync(db)).Where(r => r.Entry.Event == "audit_note").Select(r => r.Entry.Detail));
+    }
+
+    /// <summary>
+    /// Another node's transaction appends a record to the chain and moves its head, and commits only once the event
+    /// sent meanwhile waits for it; then the event's outcome.
+    /// </summary>
+    private static async Task<T> WhileAnotherNodeAppendsAsync<T>(TestDatabase db, string note, Func<Task<T>> send)
+    {
+        var head = (await AuditRows.AssertChainIntactAsync(db))[^1];
         var at = TestDatabase.Start;
-        var hash = AuditHash.Compute(db.OrganizationId, head.Seq + 1, at, entry, head.Hash);
+        var hash = AuditHash.Compute(db.OrganizationId, head.Seq + 1, at, new AuditEntry("audit_note") { Detail = note }, head.Hash);
         await using var other = db.Database.Dialect.CreateConnection();
         await other.OpenAsync();
         await using var transaction = await other.BeginTransactionAsync();
         await ExecuteAsync(other, transaction,
             "INSERT INTO audit_records (organization_id, seq, at, event, detail, prev_hash, hash) " +
-            $"VALUES ({db.OrganizationId}, {head.Seq + 1}, {at.ToUnixTimeMilliseconds()}, 'audit_note', 'written by the other node', '{head.Hash}', '{hash}')");
+            $"VALUES ({db.OrganizationId}, {head.Seq + 1}, {at.ToUnixTimeMilliseconds()}, 'audit_note', '{note}', '{head.Hash}', '{hash}')");
         await ExecuteAsync(other, transaction, $"UPDATE audit_heads SET seq = {head.Seq + 1}, hash = '{hash}' WHERE organization_id = {db.OrganizationId}");
 
-        var yes = db.Conversations.ContactSendAsync(db.Inbound(Alice, "YES"));
+        var sent = send();
         await WaitUntilBlockedOnALockAsync(db);
         await transaction.CommitAsync();
-        var outcome = await yes;
-
-        Assert.Equal(ConsentState.OptedIn, outcome.State);
-        var records = await AuditRows.AssertChainIntactAsync(db);
-        Assert.Equal("written by the other node", records[(int)head.Seq].Entry.Detail);
-        Assert.Contains(records.Skip((int)head.Seq + 1), r => r.Entry.Event == "consent_opted_in");
+        return await sent;
     }
 
     private static async Task ExecuteAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string sql)
