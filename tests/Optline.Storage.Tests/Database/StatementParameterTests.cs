@@ -1,11 +1,13 @@
+using Optline.Core.Consent;
+using Optline.Storage.Conversations;
 using Optline.Storage.Database;
 using Optline.Storage.Tests.Support;
 
 namespace Optline.Storage.Tests.Database;
 
 /// <summary>
-/// How a write's parameters reach the database: PostgreSQL statements go with positional parameters, and a null is
-/// sent with its type, so a statement keeps one prepared form whatever its values.
+/// How a write's parameters reach the database: PostgreSQL statements go with positional parameters, a null is sent
+/// with its type, so a statement keeps one prepared form whatever its values, and writes that wait together keep their order.
 /// </summary>
 public sealed class StatementParameterTests
 {
@@ -49,5 +51,25 @@ public sealed class StatementParameterTests
         });
 
         Assert.Equal((true, true, false), (text, number, present));
+    }
+
+    [Theory, AllDatabases]
+    public async Task Two_updates_of_one_conversation_waiting_for_the_same_round_trip_both_apply_in_order(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await db.Conversations.ContactSendAsync(db.Inbound("+12015550123", "Hello"));
+        var row = await db.ConversationAsync("+12015550123");
+        var since = TestDatabase.Start.AddMinutes(1);
+
+        await db.Database.WriteAsync(async (context, ct) =>
+        {
+            await ConversationRows.SaveAsync(context, row, new Conversation { State = ConsentState.OptedIn, Since = since }, ct);
+            await ConversationRows.SaveAsync(context, row, new Conversation { State = ConsentState.OptedOut, Since = since, OptOut = new OptOutRecord(OptOutSource.Contact, "STOP") }, ct);
+            return true;
+        });
+
+        var after = await db.ConversationAsync("+12015550123");
+        Assert.Equal(row.Version + 2, after.Version);
+        Assert.Equal((ConsentState.OptedOut, "STOP"), (after.State.State, after.State.OptOut?.How));
     }
 }
