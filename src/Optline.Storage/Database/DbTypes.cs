@@ -2,10 +2,10 @@ using System.Data;
 
 namespace Optline.Storage.Database;
 
-/// <summary>The database type a null of a given .NET type is sent as.</summary>
-internal static class DbTypes
+/// <summary>The database type a null of a given .NET type is sent as, worked out once per type.</summary>
+internal static class DbTypes<T>
 {
-    public static DbType? Of<T>() => Type.GetTypeCode(Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T)) switch
+    public static readonly DbType? Null = (Type.GetTypeCode(Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T))) switch
     {
         TypeCode.String => DbType.String,
         TypeCode.Int64 => DbType.Int64,

@@ -37,7 +37,9 @@ internal sealed class RowInsert
 
     public int Columns => _types.Length;
 
-    public static string ParameterName(int column) => $"@c{column}";
+    public static string ParameterName(int column) => column < Names.Length ? Names[column] : $"@c{column}";
+
+    private static readonly string[] Names = [.. Enumerable.Range(0, 32).Select(column => $"@c{column}")];
 
     public DbType DbType(int column) => _types[column] switch
     {

@@ -14,6 +14,7 @@ public sealed class Statement : IAsyncDisposable
     private readonly StatementCache? _owner;
     private readonly DeferredStatements? _deferred;
     private readonly PositionalSql? _positional;
+    private readonly bool _typedNulls;
     private int _bound;
 
     internal Statement(DbCommand command, StatementCache? owner, DeferredStatements? deferred = null, PositionalSql? positional = null)
@@ -22,6 +23,7 @@ public sealed class Statement : IAsyncDisposable
         _owner = owner;
         _deferred = deferred;
         _positional = positional;
+        _typedNulls = command is Npgsql.NpgsqlCommand;
         if (positional is not null)
         {
             foreach (var _ in positional.Names)
@@ -42,9 +44,9 @@ public sealed class Statement : IAsyncDisposable
     }
 
     /// <summary>
-    /// Binds <paramref name="value"/>. A null is typed after <typeparamref name="T"/>: PostgreSQL would otherwise see
-    /// an untyped parameter, and a statement whose parameter types change from one run to the next is parsed and
-    /// planned again each time instead of reusing its prepared form.
+    /// Binds <paramref name="value"/>. On PostgreSQL a null is typed after <typeparamref name="T"/>: it would otherwise
+    /// be an untyped parameter, and a statement whose parameter types change from one run to the next is parsed and
+    /// planned again each time instead of reusing its prepared form. SQLite has no use for the type.
     /// </summary>
     public Statement With<T>(string name, T value)
     {
@@ -52,7 +54,7 @@ public sealed class Statement : IAsyncDisposable
         if (value is null)
         {
             parameter.Value = DBNull.Value;
-            if (DbTypes.Of<T>() is { } type)
+            if (_typedNulls && DbTypes<T>.Null is { } type)
             {
                 parameter.DbType = type;
             }
@@ -70,7 +72,7 @@ public sealed class Statement : IAsyncDisposable
     {
         var parameter = Parameter(name);
         parameter.Value = value ?? DBNull.Value;
-        if (value is null)
+        if (value is null && _typedNulls)
         {
             parameter.DbType = type;
         }
