@@ -48,31 +48,16 @@ public sealed class Statement : IAsyncDisposable
     /// be an untyped parameter, and a statement whose parameter types change from one run to the next is parsed and
     /// planned again each time instead of reusing its prepared form. SQLite has no use for the type.
     /// </summary>
-    public Statement With<T>(string name, T value)
-    {
-        var parameter = Parameter(name);
-        if (value is null)
-        {
-            parameter.Value = DBNull.Value;
-            if (_typedNulls && DbTypes<T>.Null is { } type)
-            {
-                parameter.DbType = type;
-            }
-        }
-        else
-        {
-            parameter.Value = value;
-        }
-
-        return this;
-    }
+    public Statement With<T>(string name, T value) => Bind(name, value, DbTypes<T>.Null);
 
     /// <summary>Binds a value whose type is given rather than taken from the .NET type (a null of a known column).</summary>
-    internal Statement With(string name, object? value, System.Data.DbType type)
+    internal Statement With(string name, object? value, System.Data.DbType type) => Bind(name, value, type);
+
+    private Statement Bind(string name, object? value, System.Data.DbType? nullType)
     {
         var parameter = Parameter(name);
         parameter.Value = value ?? DBNull.Value;
-        if (value is null && _typedNulls)
+        if (value is null && _typedNulls && nullType is { } type)
         {
             parameter.DbType = type;
         }
