@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Optline.Tests.Shared;
 
 namespace Optline.Faults.Tests.Support;
 
@@ -84,31 +85,8 @@ public static class Requests
         JsonAsync(rig, HttpMethod.Post, "/api/v1/messages", new { from, to, body, channel }, bearer);
 
     /// <summary>A Cloud API "messages" webhook with one text message; numbers as Meta writes them (digits, no '+').</summary>
-    public static byte[] WhatsAppText(string from, string line, string body, string id) => JsonSerializer.SerializeToUtf8Bytes(new
-    {
-        @object = "whatsapp_business_account",
-        entry = new[]
-        {
-            new
-            {
-                id = "102290129340398",
-                changes = new[]
-                {
-                    new
-                    {
-                        field = "messages",
-                        value = new
-                        {
-                            messaging_product = "whatsapp",
-                            metadata = new { display_phone_number = line.TrimStart('+'), phone_number_id = "109000000000001" },
-                            contacts = new[] { new { profile = new { name = "Jordan" }, wa_id = from.TrimStart('+') } },
-                            messages = new[] { new { from = from.TrimStart('+'), id, timestamp = "1767225600", type = "text", text = new { body } } },
-                        },
-                    },
-                },
-            },
-        },
-    });
+    public static byte[] WhatsAppText(string from, string line, string body, string id) =>
+        WhatsAppPayloads.Text("109000000000001", from, line, body, id, "1767225600");
 
     public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 

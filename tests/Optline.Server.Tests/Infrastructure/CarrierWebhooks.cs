@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using Optline.Tests.Shared;
 
 namespace Optline.Server.Tests.Infrastructure;
 
@@ -97,45 +96,8 @@ public sealed class CarrierWebhooks(HttpClient http, string publicBaseUrl)
     }
 
     /// <summary>A Cloud API "messages" webhook with one text message; numbers are written as Meta writes them, digits without '+'.</summary>
-    public static byte[] WhatsAppTextPayload(string from, string line, string body, string wamid)
-    {
-        var payload = new
-        {
-            @object = "whatsapp_business_account",
-            entry = new[]
-            {
-                new
-                {
-                    id = "102290129340398",
-                    changes = new[]
-                    {
-                        new
-                        {
-                            field = "messages",
-                            value = new
-                            {
-                                messaging_product = "whatsapp",
-                                metadata = new { display_phone_number = line.TrimStart('+'), phone_number_id = OptlineTestServer.WhatsAppPhoneNumberId },
-                                contacts = new[] { new { profile = new { name = "Jordan" }, wa_id = from.TrimStart('+') } },
-                                messages = new[]
-                                {
-                                    new
-                                    {
-                                        from = from.TrimStart('+'),
-                                        id = wamid,
-                                        timestamp = UnixNow(),
-                                        type = "text",
-                                        text = new { body },
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        };
-        return Encoding.UTF8.GetBytes(JsonSerializer.Serialize(payload));
-    }
+    public static byte[] WhatsAppTextPayload(string from, string line, string body, string wamid) =>
+        WhatsAppPayloads.Text(OptlineTestServer.WhatsAppPhoneNumberId, from, line, body, wamid, UnixNow());
 
     /// <summary>A Cloud API "messages" webhook reporting one outbound message's status.</summary>
     public static byte[] WhatsAppStatusPayload(string line, string wamid, string status, string recipient) =>
@@ -162,11 +124,7 @@ public sealed class CarrierWebhooks(HttpClient http, string publicBaseUrl)
             },
         });
 
-    private static byte[] Change(string field, object value) => JsonSerializer.SerializeToUtf8Bytes(new
-    {
-        @object = "whatsapp_business_account",
-        entry = new[] { new { id = "102290129340398", changes = new[] { new { field, value } } } },
-    });
+    private static byte[] Change(string field, object value) => WhatsAppPayloads.Change(field, value);
 
     private static string UnixNow() => TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
