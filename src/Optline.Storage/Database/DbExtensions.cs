@@ -31,7 +31,7 @@ public static class DbExtensions
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         parameter.Value = (object?)value ?? DBNull.Value;
-        parameter.DbType = typeof(T) == typeof(long) || typeof(T) == typeof(long?) ? System.Data.DbType.Int64 : System.Data.DbType.String;
+        parameter.DbType = DbTypes<T>.Null ?? System.Data.DbType.String;
         command.Parameters.Add(parameter);
         return command;
     }

@@ -1,8 +1,8 @@
-using Optline.Storage.Audit;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Optline.Storage.Audit;
 
 namespace Optline.Storage.Database;
 
@@ -17,10 +17,10 @@ namespace Optline.Storage.Database;
 public sealed partial class EventWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
+    private const int MaxTransientRetries = 5;
 
     /// <summary>How long batches lock chain heads again after a head read ahead turned out to have moved.</summary>
     private static readonly TimeSpan LockChainHeadsFor = TimeSpan.FromSeconds(10);
-    private const int MaxTransientRetries = 5;
 
     private readonly Channel<IWork>[] _queues;
     private readonly Dialect _dialect;

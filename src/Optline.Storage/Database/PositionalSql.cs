@@ -8,7 +8,7 @@ namespace Optline.Storage.Database;
 /// (<c>$1</c>, <c>$2</c>, …). Npgsql sends a command whose parameters are all positional as it is; named ones it
 /// looks for in the text and rewrites on every run, which under load took a twentieth of the process's CPU, most of
 /// it for the 304 parameters of a 16-record attestation insert. A text of several statements keeps its names
-/// (Npgsql splits it), and so does one too long to be worth caching.
+/// (Npgsql splits it). The first 2,048 texts are remembered; any beyond are rewritten on each use.
 /// </summary>
 internal sealed class PositionalSql
 {

@@ -35,8 +35,6 @@ internal sealed class RowInsert
     /// <summary>The many-rows statement, one array per column, positional.</summary>
     public string ManyRows { get; }
 
-    public int Columns => _types.Length;
-
     public static string ParameterName(int column) => column < Names.Length ? Names[column] : $"@c{column}";
 
     private static readonly string[] Names = [.. Enumerable.Range(0, 32).Select(column => $"@c{column}")];
