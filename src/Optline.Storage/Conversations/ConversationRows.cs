@@ -144,10 +144,19 @@ internal static class ConversationRows
         await command.ExecuteLaterAsync(cancellationToken);
     }
 
+    /// <summary>The columns a new conversation is inserted with.</summary>
+    internal const string InsertColumns = "INSERT INTO conversations (organization_id, line_id, contact, channel, state, since, opt_out_source, opt_out_how, version) ";
+
+    /// <summary>
+    /// A new conversation's state, opt-out time, source and how, and version, from <c>o</c>, the contact's organization-wide
+    /// opt-out left-joined (null when there is none): such a contact starts opted out, from the time of that opt-out.
+    /// </summary>
+    internal static readonly string InitialState =
+        $"CASE WHEN o.opted_out_at IS NULL THEN {(int)ConsentState.None} ELSE {(int)ConsentState.OptedOut} END, o.opted_out_at, " +
+        $"CASE WHEN o.opted_out_at IS NULL THEN NULL ELSE {(int)OptOutSource.Scope} END, CASE WHEN o.opted_out_at IS NULL THEN NULL ELSE 'organization_scope' END, 0";
+
     private static readonly string Create =
-        "INSERT INTO conversations (organization_id, line_id, contact, channel, state, since, opt_out_source, opt_out_how, version) " +
-        $"SELECT @org, @line, @contact, @channel, CASE WHEN o.opted_out_at IS NULL THEN {(int)ConsentState.None} ELSE {(int)ConsentState.OptedOut} END, o.opted_out_at, " +
-        "CASE WHEN o.opted_out_at IS NULL THEN NULL ELSE @source END, CASE WHEN o.opted_out_at IS NULL THEN NULL ELSE 'organization_scope' END, 0 " +
+        $"{InsertColumns}SELECT @org, @line, @contact, @channel, {InitialState} " +
         "FROM (SELECT 1 AS one) AS k LEFT JOIN organization_opt_outs o ON o.organization_id = @org AND o.contact = @contact WHERE true " +
         $"ON CONFLICT (line_id, contact, channel) DO NOTHING RETURNING {ColumnsOf(null)}";
 
@@ -158,7 +167,7 @@ internal static class ConversationRows
     private static async Task<ConversationRow?> CreateAsync(WriteContext context, long organizationId, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
     {
         await using var command = context.Command(Create)
-            .With("@org", organizationId).With("@line", lineId).With("@contact", contact).With("@channel", (long)channel).With("@source", (long)OptOutSource.Scope);
+            .With("@org", organizationId).With("@line", lineId).With("@contact", contact).With("@channel", (long)channel);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }

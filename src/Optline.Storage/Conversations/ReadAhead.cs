@@ -5,8 +5,8 @@ namespace Optline.Storage.Conversations;
 
 /// <summary>
 /// A PostgreSQL batch's reads, done for all its events in one round trip before the first of them needs any: the
-/// settings versions, which provider message ids were seen before, the conversation rows, locked in the batch's lock
-/// order, with their held messages, and the head of each organization's attestation chain, not locked (see
+/// settings versions, which provider message ids were seen before, the conversation rows, created first where they do
+/// not exist yet and locked in the batch's lock order, with their held messages, and the head of each organization's attestation chain, not locked (see
 /// <see cref="Audit.AuditChain"/>). Each row serves only the first event that loads its conversation; later ones
 /// read it again, since an earlier event of the batch may have changed it.
 /// </summary>
@@ -52,12 +52,14 @@ internal sealed class ReadAhead
         var ahead = new ReadAhead();
         var conversations = events.Select(e => (e.LineId, e.Contact, e.Channel)).Distinct()
             .OrderBy(c => new ConversationKey(c.LineId, c.Contact)).ThenBy(c => c.Channel).ToArray();
+        var organizationOf = events.DistinctBy(e => e.LineId).ToDictionary(e => e.LineId, e => e.OrganizationId);
         var claims = events.Where(e => e.Provider is not null && e.ProviderMessageId is not null)
             .Select(e => (Provider: e.Provider!, Id: e.ProviderMessageId!)).Distinct().ToArray();
         var organizations = events.Select(e => e.OrganizationId).Distinct().ToArray();
         await using var command = context.Command(Sql)
             .With("@orgs", organizations)
             .With("@providers", claims.Select(c => c.Provider).ToArray()).With("@ids", claims.Select(c => c.Id).ToArray())
+            .With("@lineOrgs", conversations.Select(c => organizationOf[c.LineId]).ToArray())
             .With("@lines", conversations.Select(c => c.LineId).ToArray()).With("@contacts", conversations.Select(c => c.Contact).ToArray())
             .With("@channels", conversations.Select(c => (long)c.Channel).ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -125,6 +127,15 @@ internal sealed class ReadAhead
     }
 
     private static readonly string Sql =
+        // The conversations that do not exist yet are created first, as each event would create its own: a first
+        // contact then costs no round trip of its own in the middle of the batch. They are created in the batch's lock
+        // order, before any row is locked.
+        ConversationRows.InsertColumns +
+        $"SELECT k.org, k.line_id, k.contact, k.channel, {ConversationRows.InitialState} " +
+        "FROM unnest(@lineOrgs::bigint[], @lines::bigint[], @contacts::text[], @channels::bigint[]) WITH ORDINALITY AS k(org, line_id, contact, channel, n) " +
+        "LEFT JOIN organization_opt_outs o ON o.organization_id = k.org AND o.contact = k.contact " +
+        "WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.line_id = k.line_id AND c.contact = k.contact AND c.channel = k.channel) " +
+        "ORDER BY k.n ON CONFLICT (line_id, contact, channel) DO NOTHING;" +
         "SELECT organization_id, version FROM settings WHERE organization_id = ANY(@orgs);" +
         // Each key through the unique index, locked in the order given (the batch's lock order): a join would let the
         // planner scan the table, and sort only after locking.
