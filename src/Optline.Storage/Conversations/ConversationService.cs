@@ -166,7 +166,7 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
     private static async Task<EventOutcome> EarlierOutcomeAsync(WriteContext context, string provider, string providerMessageId, CancellationToken ct)
     {
         var json = context.NewProviderIds.Outcome(provider, providerMessageId);
-        if (json is null)
+        if (json is null && !(await context.ReadAheadAsync(ct) is { } ahead && ahead.TryGetEarlierOutcome(provider, providerMessageId, out json)))
         {
             await using var read = context.Command("SELECT outcome FROM processed_inbound WHERE provider = @provider AND provider_message_id = @id")
                 .With("@provider", provider).With("@id", providerMessageId);

@@ -5,7 +5,7 @@ namespace Optline.Storage.Conversations;
 
 /// <summary>
 /// A PostgreSQL batch's reads, done for all its events in one round trip before the first of them needs any: the
-/// settings versions, which provider message ids were seen before, the conversation rows, created first where they do
+/// settings versions, which provider message ids were seen before and what they decided, the conversation rows, created first where they do
 /// not exist yet and locked in the batch's lock order, with their held messages, and the head of each organization's attestation chain, not locked (see
 /// <see cref="Audit.AuditChain"/>). Each row serves only the first event that loads its conversation; later ones
 /// read it again, since an earlier event of the batch may have changed it.
@@ -14,6 +14,7 @@ internal sealed class ReadAhead
 {
     private readonly Dictionary<(long LineId, string Contact, Channel Channel), ConversationRow?> _rows = [];
     private readonly Dictionary<(string Provider, string Id), bool> _claims = [];
+    private readonly Dictionary<(string Provider, string Id), string> _earlierOutcomes = [];
     private readonly Dictionary<long, (long Seq, string Hash)?> _chainHeads = [];
 
     private ReadAhead()
@@ -36,6 +37,9 @@ internal sealed class ReadAhead
         _claims[(provider, id)] = false;
         return true;
     }
+
+    /// <summary>What the first delivery of a provider id processed before the batch decided, when it was read ahead.</summary>
+    public bool TryGetEarlierOutcome(string provider, string id, out string? outcome) => _earlierOutcomes.TryGetValue((provider, id), out outcome);
 
     /// <summary>The conversation as read ahead (null: it did not exist), once; false when it was not read ahead or was taken.</summary>
     public bool TryTakeRow(long lineId, string contact, Channel channel, out ConversationRow? row) =>
@@ -90,6 +94,7 @@ internal sealed class ReadAhead
         while (await reader.ReadAsync(cancellationToken))
         {
             ahead._claims[(reader.GetString(0), reader.GetString(1))] = false;
+            ahead._earlierOutcomes[(reader.GetString(0), reader.GetString(1))] = reader.GetString(2);
         }
 
         await reader.NextResultAsync(cancellationToken);
@@ -145,8 +150,8 @@ internal sealed class ReadAhead
         "WHERE line_id = k.line_id AND contact = k.contact AND channel = k.channel FOR UPDATE) c ORDER BY k.n;" +
         // The ids seen before, read once the rows are locked: a node that held one of them has committed its ids by
         // then. A new id is inserted with its outcome when the batch ends (NewProviderIds).
-        "SELECT u.p, u.i FROM unnest(@providers::text[], @ids::text[]) AS u(p, i) " +
-        "CROSS JOIN LATERAL (SELECT 1 FROM processed_inbound WHERE provider = u.p AND provider_message_id = u.i OFFSET 0) seen;" +
+        "SELECT u.p, u.i, seen.outcome FROM unnest(@providers::text[], @ids::text[]) AS u(p, i) " +
+        "CROSS JOIN LATERAL (SELECT outcome FROM processed_inbound WHERE provider = u.p AND provider_message_id = u.i OFFSET 0) seen;" +
         // A statement of its own, so that it reads after the locks above were granted: a row whose lock had to wait for
         // another transaction is returned as that transaction left it, but a join in the same statement would still see
         // the held messages as they were before it. Conversation by conversation, through the partial index.
