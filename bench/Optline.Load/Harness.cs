@@ -196,7 +196,10 @@ public sealed partial class Harness(LoadOptions options)
         // Open loop at half the measured maximum: latency from the intended send time.
         var rate = Math.Max(1, max / 2);
         var openDuration = pg ? _t.OpenLoop / 2 : _t.OpenLoop;
+        var (pauseBefore, gen0, gen1, gen2) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var open = await HttpLoad.OpenLoopAsync(http, optline.Next, rate, openDuration);
+        // The server shares this process: its collections' pauses are part of the latency measured.
+        Log.Line($"{label}: garbage collections during the open loop: pauses {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:N1} ms in all; gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}");
         if (!pg)
         {
             b0Open = await HttpLoad.OpenLoopAsync(bareClient, bareTraffic.Next, rate, openDuration / 2);

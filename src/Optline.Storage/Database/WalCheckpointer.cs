@@ -15,7 +15,12 @@ namespace Optline.Storage.Database;
 /// </summary>
 internal sealed partial class WalCheckpointer : IAsyncDisposable
 {
-    private const int CommitsPerCheckpoint = 16;
+    /// <summary>
+    /// Commits between two checkpoints. A page that several commits change in the meantime is copied once, and the copies
+    /// take less of the cores the writer shares: side by side, durable webhooks/s rose by 6–12 % with 32 against 16, and
+    /// by 11–25 % with 64, whose log outgrew its bound (<see cref="CatchUpAfterFrames"/>) under first contacts.
+    /// </summary>
+    private const int CommitsPerCheckpoint = 32;
 
     /// <summary>Log frames (pages) past which the writer catches up: 8 MB at 2 KB pages.</summary>
     public const int CatchUpAfterFrames = 4096;
