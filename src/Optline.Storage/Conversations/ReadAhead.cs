@@ -5,10 +5,11 @@ namespace Optline.Storage.Conversations;
 
 /// <summary>
 /// A PostgreSQL batch's reads, done for all its events in one round trip before the first of them needs any: the
-/// settings versions, which provider message ids were seen before and what they decided, the conversation rows, created first where they do
-/// not exist yet and locked in the batch's lock order, with their held messages, and the head of each organization's attestation chain, not locked (see
-/// <see cref="Audit.AuditChain"/>). Each row serves only the first event that loads its conversation; later ones
-/// read it again, since an earlier event of the batch may have changed it.
+/// settings versions, which provider message ids were seen before and what they decided, the conversation rows
+/// (created first where they do not exist yet) locked in the batch's lock order, with their held messages, and the head
+/// of each organization's attestation chain, not locked (see <see cref="Audit.AuditChain"/>). Each row serves only the
+/// first event that loads its conversation; later ones read it again, since an earlier event of the batch may have
+/// changed it.
 /// </summary>
 internal sealed class ReadAhead
 {

@@ -85,6 +85,35 @@ public sealed class BatchReadAheadTests
     }
 
     [Theory, AllDatabases]
+    public async Task New_conversations_and_a_redelivery_in_one_batch_start_as_they_would_alone(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, writers: 1);
+        await db.Organizations.UpdateSettingsAsync(db.OrganizationId, (s, _) => s with { OptOutScope = "organization" }, "admin");
+        var second = await db.AddLineAsync("+12015550200", "Bob Stone");
+        await db.OptInAsync(Alice);
+        await db.Conversations.ContactSendAsync(db.Inbound(Alice, "STOP"));
+        var first = await db.Conversations.ContactSendAsync(db.Inbound(Carol, "Hello", "SM-earlier"));
+        var gates = await WriterGates.HoldAsync(db.Database);
+        var conversations = await db.CountAsync("conversations");
+
+        var aliceOnSecondLine = db.Conversations.LineSendAsync(second, Alice, Channel.Sms, "Hello from Bob's line", "test");
+        var bob = db.Conversations.ContactSendAsync(db.Inbound(Bob, "Hello"));
+        var redelivery = db.Conversations.ContactSendAsync(db.Inbound(Carol, "Hello", "SM-earlier"));
+        gates.OpenAll();
+        var outcomes = await Task.WhenAll(aliceOnSecondLine, bob, redelivery);
+
+        // Alice opted out across the organization: her new conversation on the second line starts opted out, and asks nothing.
+        var aliceRow = await db.ConversationAsync(Alice, second);
+        Assert.Equal((ConsentState.OptedOut, OptOutSource.Scope), (aliceRow.State.State, aliceRow.State.OptOut?.Source));
+        Assert.Equal(("blocked", ConsentState.OptedOut), (outcomes[0].Status, outcomes[0].State));
+        Assert.Equal(0, await db.CountAsync("messages", "template_id IN ('line_request', 'contact_request') AND conversation_id = @id", ("@id", aliceRow.Id)));
+        Assert.Equal(("held", ConsentState.Pending), (outcomes[1].Status, outcomes[1].State));
+        Assert.Equal(first with { Duplicate = true }, outcomes[2]);
+        Assert.Equal(conversations + 2, await db.CountAsync("conversations"));
+        await AuditRows.AssertChainIntactAsync(db);
+    }
+
+    [Theory, AllDatabases]
     public async Task A_write_that_fails_only_when_the_batch_commits_fails_alone(string provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider, writers: 1);
