@@ -55,16 +55,15 @@ internal sealed class ReadAhead
     public static async Task<ReadAhead> LoadAsync(WriteContext context, IReadOnlyList<EventKeys> events, CancellationToken cancellationToken)
     {
         var ahead = new ReadAhead();
-        var conversations = events.Select(e => (e.LineId, e.Contact, e.Channel)).Distinct()
+        var conversations = events.Select(e => (e.OrganizationId, e.LineId, e.Contact, e.Channel)).Distinct()
             .OrderBy(c => new ConversationKey(c.LineId, c.Contact)).ThenBy(c => c.Channel).ToArray();
-        var organizationOf = events.DistinctBy(e => e.LineId).ToDictionary(e => e.LineId, e => e.OrganizationId);
         var claims = events.Where(e => e.Provider is not null && e.ProviderMessageId is not null)
             .Select(e => (Provider: e.Provider!, Id: e.ProviderMessageId!)).Distinct().ToArray();
         var organizations = events.Select(e => e.OrganizationId).Distinct().ToArray();
         await using var command = context.Command(Sql)
             .With("@orgs", organizations)
             .With("@providers", claims.Select(c => c.Provider).ToArray()).With("@ids", claims.Select(c => c.Id).ToArray())
-            .With("@lineOrgs", conversations.Select(c => organizationOf[c.LineId]).ToArray())
+            .With("@lineOrgs", conversations.Select(c => c.OrganizationId).ToArray())
             .With("@lines", conversations.Select(c => c.LineId).ToArray()).With("@contacts", conversations.Select(c => c.Contact).ToArray())
             .With("@channels", conversations.Select(c => (long)c.Channel).ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -74,9 +73,9 @@ internal sealed class ReadAhead
         }
 
         await reader.NextResultAsync(cancellationToken);
-        foreach (var conversation in conversations)
+        foreach (var (_, lineId, contact, channel) in conversations)
         {
-            ahead._rows[conversation] = null;
+            ahead._rows[(lineId, contact, channel)] = null;
         }
 
         var rows = new Dictionary<long, ConversationRow>();
