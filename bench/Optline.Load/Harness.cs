@@ -74,7 +74,7 @@ public sealed partial class Harness(LoadOptions options)
         }
 
         var machine = Machine.Describe();
-        var header = $"Optline load run {started:yyyy-MM-dd HH:mm} UTC · {(options.Quick ? "--quick" : "full")}{(options.Postgres ? " --postgres" : "")} · " +
+        var header = $"Optline load run {started:yyyy-MM-dd HH:mm} UTC · {(options.Quick ? "--quick" : "full")}{(options.Postgres ? " --postgres" : "")}{(options.Mix == TrafficMix.Realistic ? "" : $" · mix: {options.Mix}")} · " +
             $"{machine["cores"]} cores, {machine["os"]}, {machine["runtime"]} · load average before {loadBefore}, after {Machine.LoadAverage()} · " +
             $"took {(TimeProvider.System.GetUtcNow() - started).TotalMinutes:0.0} min";
         Console.WriteLine();
@@ -149,7 +149,7 @@ public sealed partial class Harness(LoadOptions options)
         LoadResult? b0Open = null;
         await using var bare = await BareEndpoint.StartAsync();
         using var bareClient = HttpLoad.Client(bare.Address, Math.Max(connections, 256));
-        var bareTraffic = new TwilioTraffic(bare.Address.ToString(), Bench.TwilioAuthToken, Bench.TwilioAccountSid, pools, TrafficMix.Realistic);
+        var bareTraffic = new TwilioTraffic(bare.Address.ToString(), Bench.TwilioAuthToken, Bench.TwilioAccountSid, pools, options.Mix);
         await HttpLoad.ClosedLoopAsync(bareClient, bareTraffic.Next, connections, TimeSpan.Zero, _t.Warmup);
         var b0Before = (await HttpLoad.ClosedLoopAsync(bareClient, bareTraffic.Next, connections, TimeSpan.Zero, _t.Saturation / 2)).PerSecond;
         Log.Line($"B0 POST {b0Before:N0}/s at {connections} connections");
@@ -167,7 +167,7 @@ public sealed partial class Harness(LoadOptions options)
         await seeder.SeedConversationsAsync(org, lineIds, PendingBase, _t.PendingPool, SeedStates.Pending, now);
         Log.Line($"{label}: {WebhookLines} lines, {_t.OptedInPool:N0} opted-in and {_t.PendingPool:N0} pending conversations seeded");
 
-        var optline = new TwilioTraffic(host.Address.ToString(), Bench.TwilioAuthToken, Bench.TwilioAccountSid, pools, TrafficMix.Realistic);
+        var optline = new TwilioTraffic(host.Address.ToString(), Bench.TwilioAuthToken, Bench.TwilioAccountSid, pools, options.Mix);
         await HttpLoad.ClosedLoopAsync(http, optline.Next, connections, TimeSpan.Zero, _t.Warmup);
         Log.Line($"{label}: saturation starts ({_t.Saturation.TotalSeconds:0} s)");
         var before = host.Database.Writer.Stats;
@@ -186,12 +186,12 @@ public sealed partial class Harness(LoadOptions options)
         Log.Line($"{label} webhooks {max:N0}/s ({saturated.Failed} failed: {string.Join(", ", saturated.FailuresByStatus.Select(f => $"{f.Key}×{f.Value}"))}); mix so far: {optline.Describe()}");
         _report.Add(new Row($"{id}1", $"durable inbound webhooks/s, {label}",
             $"{Fmt.Rate(max)} (p50 {Fmt.Ms(saturated.Percentile(50))}, p99 {Fmt.Ms(saturated.Percentile(99))}; {Failures(saturated)})",
-            $"B0 bare Kestrel form read: {Fmt.Rate(b0Post)} (before {Fmt.Rate(b0Before)}, after {Fmt.Rate(b0After)})", Fmt.Ratio(ratio), $"≥ ×{goalRatio:0.00} B0", ratio >= goalRatio, Detail: $"saturation: {connections} connections, closed loop; signed Twilio form posts, 200 only after the commit ({(pg ? "synchronous_commit=on" : "WAL, synchronous=FULL")}); mix: {TrafficMix.Realistic}; B0 = bare Kestrel in this process reading the same form and answering the same TwiML, same generator, same connections"));
+            $"B0 bare Kestrel form read: {Fmt.Rate(b0Post)} (before {Fmt.Rate(b0Before)}, after {Fmt.Rate(b0After)})", Fmt.Ratio(ratio), $"≥ ×{goalRatio:0.00} B0", ratio >= goalRatio, Detail: $"saturation: {connections} connections, closed loop; signed Twilio form posts, 200 only after the commit ({(pg ? "synchronous_commit=on" : "WAL, synchronous=FULL")}); mix: {options.Mix}; B0 = bare Kestrel in this process reading the same form and answering the same TwiML, same generator, same connections"));
         var batches = after.Batches - before.Batches;
         var events = after.Events - before.Events;
         var perCommit = batches == 0 ? 0 : (double)events / batches;
         _report.Add(new Row($"{id}2", $"events per commit at saturation, {label}",
-            Fmt.N(perCommit, 1), $"{Fmt.Rate(batches / saturated.Measured.TotalSeconds)} commits", "", "≥ 8", perCommit >= 8, Detail: $"EventWriter.Stats of the server's OptlineDatabase over the saturation window: {events:N0} events in {batches:N0} commits (one fsync each)"));
+            Fmt.N(perCommit, 1), $"{Fmt.Rate(batches / saturated.Measured.TotalSeconds)} commits", "", "≥ 8", perCommit >= 8, Detail: $"EventWriter.Stats of the server's OptlineDatabase over the saturation window: {events:N0} events in {batches:N0} commits (one fsync each); the writer spent {Fmt.Ms((after.CommitTime - before.CommitTime).TotalMilliseconds / Math.Max(1, batches))} a commit flushing and committing, {(after.CommitTime - before.CommitTime) / saturated.Measured:P0} of the window"));
 
         // Open loop at half the measured maximum: latency from the intended send time.
         var rate = Math.Max(1, max / 2);
@@ -249,7 +249,7 @@ public sealed partial class Harness(LoadOptions options)
     private async Task ApiSendsAndLookupsAsync(HttpClient http, ContactPools pools, int connections)
     {
         var gate = new object();
-        var mix = new EventMix(pools, TrafficMix.Realistic, seed: 23);
+        var mix = new EventMix(pools, options.Mix, seed: 23);
         LoadRequest Send()
         {
             (string Line, string Contact) c;
@@ -344,7 +344,7 @@ public sealed partial class Harness(LoadOptions options)
         var pools = new ContactPools([.. lines.Select(l => l.Number)], OptedInBase, _t.OptedInPool, PendingBase, _t.PendingPool, NewBase);
         var byNumber = lines.ToDictionary(l => l.Number, StringComparer.Ordinal);
         var conversations = new ConversationService(database, organizations, new OutboxOptions());
-        var mix = new EventMix(pools, TrafficMix.Realistic, seed: 5);
+        var mix = new EventMix(pools, options.Mix, seed: 5);
         var gate = new object();
         var recent = new InboundMessage?[1024];
         long sequence = 0;

@@ -25,6 +25,9 @@ public sealed record LoadOptions
 
     public string? MarkdownPath { get; init; }
 
+    /// <summary>The inbound mix of the webhook, storage and PostgreSQL phases (default: <see cref="TrafficMix.Realistic"/>).</summary>
+    public TrafficMix Mix { get; init; } = TrafficMix.Realistic;
+
     /// <summary>Overrides the saturation window (to attach dotnet-trace or dotnet-counters to a long one).</summary>
     public TimeSpan? Saturation { get; init; }
 
@@ -47,6 +50,9 @@ public sealed record LoadOptions
           --markdown PATH         also write the table as Markdown
           --saturation-seconds S  a longer (or shorter) saturation window, e.g. to attach dotnet-trace to it
           --only a,b,...          run only these phases: fsync, webhooks (with API sends and lookups), storage, outbox, pacing, footprint, postgres
+          --mix first=F,yes=Y,stop=S,duplicate=D
+                                  shares of the inbound mix (the rest is ordinary traffic from contacts who opted in);
+                                  default first=0.10,yes=0.08,stop=0.02,duplicate=0.05
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -84,6 +90,9 @@ public sealed record LoadOptions
                     break;
                 case "--only":
                     options = options with { Only = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase) };
+                    break;
+                case "--mix":
+                    options = options with { Mix = TrafficMix.Parse(Value()) };
                     break;
                 case "-h" or "--help":
                     throw new UsageRequestedException();

@@ -13,6 +13,10 @@ namespace Optline.Load;
 public sealed class PostgresCluster : IAsyncDisposable
 {
     public const string EnvironmentVariable = "OPTLINE_BENCH_POSTGRES";
+
+    /// <summary>Extra server settings for the throwaway cluster ("-c name=value ..."), to try a setting side by side.</summary>
+    public const string OptionsVariable = "OPTLINE_BENCH_POSTGRES_OPTIONS";
+
     private const string Bin = "/usr/lib/postgresql/15/bin";
 
     private readonly string? _directory;
@@ -56,7 +60,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         Watchdog(directory, asRoot);
         await PgAsync(asRoot, "initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"]);
         await PgAsync(asRoot, "pg_ctl", ["-D", data, "-w", "-l", Path.Combine(directory, "log"), "-o",
-            $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=200 -c synchronous_commit=on -c fsync=on", "start"]);
+            $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=200 -c synchronous_commit=on -c fsync=on {Environment.GetEnvironmentVariable(OptionsVariable)}", "start"]);
         return new PostgresCluster($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", directory, asRoot);
     }
 

@@ -21,6 +21,28 @@ public sealed record TrafficMix(double FirstContact, double Yes, double Stop, do
 
     public double Ordinary => 1 - FirstContact - Yes - Stop - Duplicate;
 
+    /// <summary>"first=0.5,yes=0.1,stop=0.02,duplicate=0.05": the shares named are replaced, the others keep the realistic mix's.</summary>
+    public static TrafficMix Parse(string text)
+    {
+        var mix = Realistic;
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var (name, value) = part.Split('=', 2) is [var n, var v] && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var share) && share is >= 0 and <= 1
+                ? (n.Trim().ToLowerInvariant(), share)
+                : throw new ArgumentException($"--mix: \"{part}\" is not name=share with a share between 0 and 1.");
+            mix = name switch
+            {
+                "first" => mix with { FirstContact = value },
+                "yes" => mix with { Yes = value },
+                "stop" => mix with { Stop = value },
+                "duplicate" => mix with { Duplicate = value },
+                _ => throw new ArgumentException($"--mix: unknown share \"{name}\" (first, yes, stop, duplicate)."),
+            };
+        }
+
+        return mix.Ordinary >= -1e-9 ? mix : throw new ArgumentException($"--mix: the shares add up to more than 1 ({mix}).");
+    }
+
     public override string ToString() =>
         $"{FirstContact:P0} first contacts, {Yes:P0} YES, {Stop:P0} STOP, {Ordinary:P0} ordinary, {Duplicate:P0} duplicates";
 }
