@@ -16,6 +16,8 @@ public sealed class Statement : IAsyncDisposable
     private readonly PositionalSql? _positional;
     private readonly bool _typedNulls;
     private int _bound;
+    private SqliteDirect? _direct;
+    private bool _directTried;
 
     internal Statement(DbCommand command, StatementCache? owner, DeferredStatements? deferred = null, PositionalSql? positional = null)
     {
@@ -68,6 +70,15 @@ public sealed class Statement : IAsyncDisposable
     public async Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken)
     {
         await FlushDeferredAsync(cancellationToken);
+        if (Direct() is { } direct)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (direct.TryExecute(_command.Parameters) is { } changed)
+            {
+                return changed;
+            }
+        }
+
         return await _command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -108,7 +119,23 @@ public sealed class Statement : IAsyncDisposable
         return _owner is null ? _command.DisposeAsync() : ValueTask.CompletedTask;
     }
 
-    internal void Discard() => _command.Dispose();
+    internal void Discard()
+    {
+        _direct?.Dispose();
+        _command.Dispose();
+    }
+
+    /// <summary>A statement SQLite's writer keeps runs its inserts, updates and deletes through <see cref="SqliteDirect"/>.</summary>
+    private SqliteDirect? Direct()
+    {
+        if (!_directTried)
+        {
+            _directTried = true;
+            _direct = _owner is not null && _command is Microsoft.Data.Sqlite.SqliteCommand sqlite ? SqliteDirect.TryPrepare(sqlite) : null;
+        }
+
+        return _direct;
+    }
 
     /// <summary>
     /// The parameter called <paramref name="name"/>, created on first use. A call site binds the same names in
