@@ -8,7 +8,7 @@ namespace Optline.Storage.Database;
 /// A writer's statement whose result nobody reads, run straight through SQLitePCL. Microsoft.Data.Sqlite looks every
 /// parameter up by name on every run (a scan of the statement's names in SQLite, the name converted to UTF-8 each time)
 /// and builds a data reader even for an insert: 1.7 µs and about 1 KB of garbage for an eight-column insert, against
-/// 0.8 µs and none here, on every insert, update and delete of every event, and for every single value read back. The values are bound exactly as
+/// 0.8 µs and none here, on every insert, update and delete of every event. The values are bound exactly as
 /// Microsoft.Data.Sqlite binds them; a value of any other type, or a statement whose parameters are not all given,
 /// is left to Microsoft.Data.Sqlite (<see cref="TryExecute"/> answers null).
 /// </summary>
@@ -50,9 +50,22 @@ internal sealed class SqliteDirect : IDisposable
     /// <summary>Rows changed (-1 for a statement that changes none, as Microsoft.Data.Sqlite says), or null when it should run the command.</summary>
     public int? TryExecute(DbParameterCollection parameters)
     {
-        if (!TryBind(parameters))
+        if (parameters.Count != _parameterCount || !IndexesFor(parameters))
         {
             return null;
+        }
+
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            if (!CanBind(parameters[i].Value))
+            {
+                return null;
+            }
+        }
+
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            Bind(_indexes[i], parameters[i].Value);
         }
 
         var result = raw.sqlite3_step(_statement);
@@ -63,7 +76,11 @@ internal sealed class SqliteDirect : IDisposable
 
         try
         {
-            ThrowUnless(raw.SQLITE_DONE, result);
+            if (result != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(result, _database);
+            }
+
             return _readOnly ? -1 : raw.sqlite3_changes(_database);
         }
         finally
@@ -72,75 +89,7 @@ internal sealed class SqliteDirect : IDisposable
         }
     }
 
-    /// <summary>
-    /// The first column of the first row as Microsoft.Data.Sqlite's ExecuteScalar gives it (null without a row,
-    /// <see cref="DBNull"/> for a NULL); false when it should run the command.
-    /// </summary>
-    public bool TryExecuteScalar(DbParameterCollection parameters, out object? value)
-    {
-        value = null;
-        if (!TryBind(parameters))
-        {
-            return false;
-        }
-
-        try
-        {
-            var result = raw.sqlite3_step(_statement);
-            if (result == raw.SQLITE_ROW)
-            {
-                value = raw.sqlite3_column_type(_statement, 0) switch
-                {
-                    raw.SQLITE_INTEGER => raw.sqlite3_column_int64(_statement, 0),
-                    raw.SQLITE_FLOAT => raw.sqlite3_column_double(_statement, 0),
-                    raw.SQLITE_TEXT => raw.sqlite3_column_text(_statement, 0).utf8_to_string(),
-                    raw.SQLITE_BLOB => raw.sqlite3_column_blob(_statement, 0).ToArray(),
-                    _ => DBNull.Value,
-                };
-                return true;
-            }
-
-            ThrowUnless(raw.SQLITE_DONE, result);
-            return true;
-        }
-        finally
-        {
-            raw.sqlite3_reset(_statement);
-        }
-    }
-
     public void Dispose() => _statement.Dispose();
-
-    private bool TryBind(DbParameterCollection parameters)
-    {
-        if (parameters.Count != _parameterCount || !IndexesFor(parameters))
-        {
-            return false;
-        }
-
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            if (!CanBind(parameters[i].Value))
-            {
-                return false;
-            }
-        }
-
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            Bind(_indexes[i], parameters[i].Value);
-        }
-
-        return true;
-    }
-
-    private void ThrowUnless(int expected, int result)
-    {
-        if (result != expected)
-        {
-            SqliteException.ThrowExceptionForRC(result, _database);
-        }
-    }
 
     /// <summary>Each parameter's position in the statement, looked up once for the names a call site binds.</summary>
     private bool IndexesFor(DbParameterCollection parameters)
@@ -200,6 +149,9 @@ internal sealed class SqliteDirect : IDisposable
             Enum member => raw.sqlite3_bind_int64(_statement, index, Convert.ToInt64(member, System.Globalization.CultureInfo.InvariantCulture)),
             _ => throw new InvalidOperationException($"No direct binding for {value.GetType()}."),
         };
-        ThrowUnless(raw.SQLITE_OK, result);
+        if (result != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(result, _database);
+        }
     }
 }

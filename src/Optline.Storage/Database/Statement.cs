@@ -91,15 +91,6 @@ public sealed class Statement : IAsyncDisposable
     public async Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken)
     {
         await FlushDeferredAsync(cancellationToken);
-        if (Direct() is { } direct)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (direct.TryExecuteScalar(_command.Parameters, out var value))
-            {
-                return value;
-            }
-        }
-
         return await _command.ExecuteScalarAsync(cancellationToken);
     }
 
@@ -134,7 +125,7 @@ public sealed class Statement : IAsyncDisposable
         _command.Dispose();
     }
 
-    /// <summary>A statement SQLite's writer keeps runs its inserts, updates, deletes and single values through <see cref="SqliteDirect"/>.</summary>
+    /// <summary>A statement SQLite's writer keeps runs its inserts, updates and deletes through <see cref="SqliteDirect"/>.</summary>
     private SqliteDirect? Direct()
     {
         if (!_directTried)

@@ -87,27 +87,6 @@ public sealed class SqliteDirectTests : IDisposable
     }
 
     [Theory]
-    [InlineData("SELECT big FROM t WHERE id = @id")]
-    [InlineData("SELECT real FROM t WHERE id = @id")]
-    [InlineData("SELECT upper(typeof(text)) FROM t WHERE id = @id")]
-    [InlineData("SELECT bytes FROM t WHERE id = @id")]
-    [InlineData("SELECT missing FROM t WHERE id = @id")]
-    [InlineData("SELECT big FROM t WHERE id = @id + 1")]
-    [InlineData("UPDATE t SET small = small + 1 WHERE id = @id RETURNING small")]
-    public void A_single_value_is_read_back_as_Microsoft_Data_Sqlite_reads_it(string text)
-    {
-        Command(Insert, Values(id: 1, text: "one")).ExecuteNonQuery();
-        Command(Insert, Values(id: 3, text: "three")).ExecuteNonQuery();
-        var expected = Command(text).With("@id", 1L).ExecuteScalar();
-        using var direct = SqliteDirect.TryPrepare(Command(text))!;
-
-        Assert.True(direct.TryExecuteScalar(Command(text).With("@id", 3L).Parameters, out var actual));
-
-        Assert.Equal(expected?.GetType(), actual?.GetType());
-        Assert.Equal(expected, actual);
-    }
-
-    [Theory]
     [InlineData("INSERT INTO t (id) VALUES (1); INSERT INTO t (id) VALUES (2)")]
     [InlineData("")]
     public void A_text_of_several_statements_or_none_is_left_to_Microsoft_Data_Sqlite(string text) =>
