@@ -55,17 +55,13 @@ internal sealed class SqliteDirect : IDisposable
             return null;
         }
 
+        // A value left bound here by a statement handed back to Microsoft.Data.Sqlite is bound again before the next run.
         for (var i = 0; i < parameters.Count; i++)
         {
-            if (!CanBind(parameters[i].Value))
+            if (!TryBind(_indexes[i], parameters[i].Value))
             {
                 return null;
             }
-        }
-
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            Bind(_indexes[i], parameters[i].Value);
         }
 
         var result = raw.sqlite3_step(_statement);
@@ -125,17 +121,10 @@ internal sealed class SqliteDirect : IDisposable
         return true;
     }
 
-    private static bool CanBind(object? value) => value switch
+    /// <summary>Binds <paramref name="value"/> as Microsoft.Data.Sqlite would; false for a type it binds otherwise.</summary>
+    private bool TryBind(int index, object? value)
     {
-        null or DBNull or string or long or int or short or byte or bool or byte[] => true,
-        double d => !double.IsNaN(d),
-        Enum => true,
-        _ => false,
-    };
-
-    private void Bind(int index, object? value)
-    {
-        var result = value switch
+        int? result = value switch
         {
             null or DBNull => raw.sqlite3_bind_null(_statement, index),
             string text => raw.sqlite3_bind_text(_statement, index, text),
@@ -145,13 +134,15 @@ internal sealed class SqliteDirect : IDisposable
             byte number => raw.sqlite3_bind_int64(_statement, index, number),
             bool flag => raw.sqlite3_bind_int64(_statement, index, flag ? 1 : 0),
             byte[] bytes => raw.sqlite3_bind_blob(_statement, index, bytes),
-            double number => raw.sqlite3_bind_double(_statement, index, number),
+            double number when !double.IsNaN(number) => raw.sqlite3_bind_double(_statement, index, number),
             Enum member => raw.sqlite3_bind_int64(_statement, index, Convert.ToInt64(member, System.Globalization.CultureInfo.InvariantCulture)),
-            _ => throw new InvalidOperationException($"No direct binding for {value.GetType()}."),
+            _ => null,
         };
-        if (result != raw.SQLITE_OK)
+        if (result is { } code && code != raw.SQLITE_OK)
         {
-            SqliteException.ThrowExceptionForRC(result, _database);
+            SqliteException.ThrowExceptionForRC(code, _database);
         }
+
+        return result is not null;
     }
 }

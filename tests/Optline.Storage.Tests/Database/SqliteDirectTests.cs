@@ -104,7 +104,7 @@ public sealed class SqliteDirectTests : IDisposable
         command.CommandText = text;
         foreach (var (name, value) in values)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            command.With(name, value);
         }
 
         return command;
