@@ -22,7 +22,10 @@ public sealed record Conversation
     /// <summary>Set while <see cref="State"/> is <c>opted_out</c>.</summary>
     public OptOutRecord? OptOut { get; init; }
 
-    /// <summary>When the contact last wrote on this conversation (opens the WhatsApp 24-hour window).</summary>
+    /// <summary>
+    /// When the contact last wrote on this WhatsApp conversation (opens its 24-hour window). SMS has no such window, so
+    /// an SMS conversation's ordinary message changes nothing here and its state need not be written again.
+    /// </summary>
     public DateTimeOffset? LastInboundAt { get; init; }
 
     /// <summary>Messages held until consent, oldest first.</summary>

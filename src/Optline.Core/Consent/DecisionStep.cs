@@ -49,7 +49,10 @@ internal sealed class DecisionStep(Conversation conversation, ConsentPolicy poli
     {
         _classification = classification;
         _language = classification.Language ?? policy.DefaultLanguage;
-        Conversation = Conversation with { LastInboundAt = at };
+        if (context.Channel == Channel.WhatsApp)
+        {
+            Conversation = Conversation with { LastInboundAt = at };
+        }
     }
 
     public void ExpireStaleHeldMessages()

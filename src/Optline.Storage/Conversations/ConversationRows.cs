@@ -128,8 +128,14 @@ internal static class ConversationRows
         return [.. siblings.OrderBy(s => s.Item1).ThenBy(s => s.Item2)];
     }
 
+    /// <summary>Writes the conversation's consent state, unless the event left every stored column as it was.</summary>
     public static async Task SaveAsync(WriteContext context, ConversationRow row, Conversation state, CancellationToken cancellationToken)
     {
+        if (Stored(state) == Stored(row.State))
+        {
+            return;
+        }
+
         var request = state.Request;
         var optOut = state.OptOut;
         await using var command = context.Command(
@@ -143,6 +149,10 @@ internal static class ConversationRows
             .With("@inbound", state.LastInboundAt?.ToUnixMs());
         await command.ExecuteLaterAsync(cancellationToken);
     }
+
+    /// <summary>What of a conversation's state its row keeps (held messages live in the messages table).</summary>
+    private static (ConsentState, DateTimeOffset?, PendingRequest?, OptOutRecord?, DateTimeOffset?) Stored(Conversation state) =>
+        (state.State, state.Since, state.Request, state.OptOut, state.LastInboundAt);
 
     /// <summary>The columns a new conversation is inserted with.</summary>
     internal const string InsertColumns = "INSERT INTO conversations (organization_id, line_id, contact, channel, state, since, opt_out_source, opt_out_how, version) ";

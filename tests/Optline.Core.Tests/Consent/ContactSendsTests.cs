@@ -294,12 +294,24 @@ public class ContactSendsTests
     }
 
     [Fact]
-    public void Contact_messages_are_stamped_as_the_last_inbound()
+    public void WhatsApp_messages_are_stamped_as_the_last_inbound()
     {
-        var scenario = Scenario.In(ConsentState.OptedIn);
+        var scenario = Scenario.In(ConsentState.OptedIn, Channel.WhatsApp);
 
         scenario.Wait(TimeSpan.FromHours(3)).ContactSends(Chatter);
 
         Assert.Equal(scenario.Now, scenario.Conversation.LastInboundAt);
+    }
+
+    [Fact]
+    public void An_ordinary_sms_leaves_the_conversation_as_it_was()
+    {
+        var scenario = Scenario.In(ConsentState.OptedIn);
+        var before = scenario.Conversation;
+
+        var sent = scenario.Wait(TimeSpan.FromHours(3)).ContactSends(Chatter);
+
+        Assert.Equal(MessageStatus.Delivered, sent.Status);
+        Assert.Same(before, scenario.Conversation);
     }
 }
