@@ -348,7 +348,6 @@ public sealed partial class Harness(LoadOptions options)
         var gate = new object();
         var recent = new InboundMessage?[1024];
         long sequence = 0;
-        var tag = Guid.NewGuid().ToString("N")[..8];
 
         InboundMessage NextEvent()
         {
@@ -361,7 +360,7 @@ public sealed partial class Harness(LoadOptions options)
                 }
 
                 var e = mix.Next(roll - mix.Mix.Duplicate);
-                var message = new InboundMessage("twilio", $"SM{tag}{sequence:x24}", Channel.Sms, byNumber[e.To], e.From, e.Body, Signature: "valid");
+                var message = new InboundMessage("twilio", TwilioSid.Next(), Channel.Sms, byNumber[e.To], e.From, e.Body, Signature: "valid");
                 recent[sequence++ % recent.Length] = message;
                 return message;
             }

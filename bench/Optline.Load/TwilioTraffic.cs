@@ -131,8 +131,6 @@ public sealed class TwilioTraffic(string publicBaseUrl, string authToken, string
     private readonly byte[] _token = Encoding.UTF8.GetBytes(authToken);
     private readonly EventMix _mix = new(pools, mix, seed);
     private readonly LoadRequest?[] _recent = new LoadRequest?[1024];
-    private readonly string _runTag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-    private long _sequence;
     private long _recentCount;
 
     public Dictionary<string, long> Counts { get; } = new(StringComparer.Ordinal);
@@ -164,7 +162,7 @@ public sealed class TwilioTraffic(string publicBaseUrl, string authToken, string
     /// <summary>The form Twilio posts for an inbound SMS, URL-encoded, and its X-Twilio-Signature.</summary>
     private LoadRequest Sign(string kind, string to, string from, string body)
     {
-        var sid = "SM" + _runTag + (++_sequence).ToString("x24", CultureInfo.InvariantCulture);
+        var sid = TwilioSid.Next();
         var form = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["ToCountry"] = "US", ["ToState"] = "NJ", ["SmsMessageSid"] = sid, ["NumMedia"] = "0", ["ToCity"] = "", ["FromZip"] = "10001",
@@ -188,4 +186,13 @@ public sealed class TwilioTraffic(string publicBaseUrl, string authToken, string
         var signature = Convert.ToBase64String(HMACSHA1.HashData(_token, Encoding.UTF8.GetBytes(signed.ToString())));
         return new LoadRequest(HttpMethod.Post, Path, Encoding.UTF8.GetBytes(encoded.ToString()), "application/x-www-form-urlencoded", signature, Kind: kind);
     }
+}
+
+/// <summary>
+/// A message SID as Twilio makes them: "SM" and 32 random hex digits. Random, not counted: a counter would put every
+/// new id at the end of the dedup index, where a real carrier's ids land anywhere in it.
+/// </summary>
+public static class TwilioSid
+{
+    public static string Next() => "SM" + RandomNumberGenerator.GetHexString(32, lowercase: true);
 }
