@@ -13,39 +13,47 @@ public static class AuditHash
 {
     public static readonly string Genesis = new('0', 64);
 
+    /// <summary>The encoding's buffer and writer, reused by each thread: the writer hashes several records per event.</summary>
+    [ThreadStatic]
+    private static CanonicalWriter? t_writer;
+
     public static string Compute(long organizationId, long seq, DateTimeOffset at, AuditEntry e, string prevHash)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
+        var writer = t_writer ??= new CanonicalWriter();
+        var json = writer.Start();
+        json.WriteStartArray();
+        json.WriteStringValue(prevHash);
+        json.WriteNumberValue(organizationId);
+        json.WriteNumberValue(seq);
+        json.WriteNumberValue(at.ToUnixTimeMilliseconds());
+        WriteNullable(json, e.Event);
+        WriteNullable(json, e.LineNumber);
+        WriteNullable(json, e.Contact);
+        WriteNullable(json, e.Channel);
+        WriteNullable(json, e.MessageId);
+        WriteNullable(json, e.Text);
+        WriteNullable(json, e.TemplateId);
+        if (e.TemplateVersion is { } version)
         {
-            json.WriteStartArray();
-            json.WriteStringValue(prevHash);
-            json.WriteNumberValue(organizationId);
-            json.WriteNumberValue(seq);
-            json.WriteNumberValue(at.ToUnixTimeMilliseconds());
-            foreach (var field in new[] { e.Event, e.LineNumber, e.Contact, e.Channel, e.MessageId, e.Text, e.TemplateId })
-            {
-                WriteNullable(json, field);
-            }
-
-            if (e.TemplateVersion is { } version)
-            {
-                json.WriteNumberValue(version);
-            }
-            else
-            {
-                json.WriteNullValue();
-            }
-
-            foreach (var field in new[] { e.Rule, e.ClassifierVersion, e.ProviderMessageId, e.Signature, e.PayloadSha256, e.Detail })
-            {
-                WriteNullable(json, field);
-            }
-
-            json.WriteEndArray();
+            json.WriteNumberValue(version);
+        }
+        else
+        {
+            json.WriteNullValue();
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        WriteNullable(json, e.Rule);
+        WriteNullable(json, e.ClassifierVersion);
+        WriteNullable(json, e.ProviderMessageId);
+        WriteNullable(json, e.Signature);
+        WriteNullable(json, e.PayloadSha256);
+        WriteNullable(json, e.Detail);
+        json.WriteEndArray();
+        json.Flush();
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(writer.Written, hash);
+        return Convert.ToHexStringLower(hash);
     }
 
     public static string Sha256Hex(ReadOnlySpan<byte> payload) => Convert.ToHexStringLower(SHA256.HashData(payload));
@@ -62,6 +70,23 @@ public static class AuditHash
         else
         {
             json.WriteStringValue(value);
+        }
+    }
+
+    private sealed class CanonicalWriter
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+        private readonly Utf8JsonWriter _json;
+
+        public CanonicalWriter() => _json = new Utf8JsonWriter(_buffer);
+
+        public ReadOnlySpan<byte> Written => _buffer.WrittenSpan;
+
+        public Utf8JsonWriter Start()
+        {
+            _buffer.ResetWrittenCount();
+            _json.Reset(_buffer);
+            return _json;
         }
     }
 }
