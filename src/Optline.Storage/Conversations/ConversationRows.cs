@@ -7,6 +7,12 @@ namespace Optline.Storage.Conversations;
 /// <summary>A stored conversation: its key, its consent state for the engine, and the version bumped on every change.</summary>
 public sealed record ConversationRow(long Id, long OrganizationId, long LineId, string Contact, Channel Channel, long Version, Conversation State);
 
+/// <summary>
+/// A conversation the event has already looked for: <see cref="Row"/> is null when it does not exist yet. The default
+/// value means it has not been looked for.
+/// </summary>
+internal readonly record struct LookedUp(bool Done, ConversationRow? Row);
+
 /// <summary>Reads and writes the <c>conversations</c> table and the held messages that belong to each row.</summary>
 internal static class ConversationRows
 {
@@ -27,11 +33,11 @@ internal static class ConversationRows
     /// organization starts opted out. Held messages are read only while pending, the one state that holds any.
     /// </summary>
     public static async Task<ConversationRow> LoadForUpdateAsync(
-        WriteContext context, long organizationId, long lineId, string contact, Channel channel, CancellationToken cancellationToken, ConversationRow? found = null)
+        WriteContext context, long organizationId, long lineId, string contact, Channel channel, CancellationToken cancellationToken, LookedUp found = default)
     {
-        var row = found;
+        var row = found.Row;
         var heldRead = false;
-        if (row is null)
+        if (!found.Done)
         {
             if (await context.ReadAheadAsync(cancellationToken) is { } ahead && ahead.TryTakeRow(lineId, contact, channel, out var early))
             {
@@ -66,12 +72,12 @@ internal static class ConversationRows
     /// <see cref="LoadForUpdateAsync"/> to take. PostgreSQL event by event claims the id at once, so that another
     /// node delivering it at the same moment waits; SQLite's single writer only looks, and inserts it at the end.
     /// </summary>
-    public static async Task<(ProviderIdClaim Claim, ConversationRow? Found)> ClaimAndFindForUpdateAsync(
+    public static async Task<(ProviderIdClaim Claim, LookedUp Found)> ClaimAndFindForUpdateAsync(
         WriteContext context, string provider, string providerMessageId, long lineId, string contact, Channel channel, CancellationToken cancellationToken)
     {
         if (await context.ReadAheadAsync(cancellationToken) is { } ahead && ahead.TryTakeClaim(provider, providerMessageId, out var claimAhead))
         {
-            return (claimAhead, null);
+            return (claimAhead, default);
         }
 
         await using var command = context.Command(
@@ -86,7 +92,7 @@ internal static class ConversationRows
         var claim = !await reader.ReadAsync(cancellationToken) ? ProviderIdClaim.Seen
             : context.Dialect.IsPostgres ? ProviderIdClaim.Claimed : ProviderIdClaim.New;
         await reader.NextResultAsync(cancellationToken);
-        return (claim, await reader.ReadAsync(cancellationToken) ? Read(reader) : null);
+        return (claim, new LookedUp(true, await reader.ReadAsync(cancellationToken) ? Read(reader) : null));
     }
 
     private static async Task<ConversationRow?> FindForUpdateAsync(WriteContext context, long lineId, string contact, Channel channel, CancellationToken cancellationToken)

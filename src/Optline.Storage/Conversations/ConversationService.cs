@@ -84,7 +84,7 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
         }, line.Id, contact, cancellationToken);
 
     internal async Task<EventOutcome> ProcessAsync(
-        WriteContext context, Line line, string contact, Channel channel, ConsentEvent @event, Trigger? trigger, AuditEntry cause, CancellationToken ct, ConversationRow? found = null)
+        WriteContext context, Line line, string contact, Channel channel, ConsentEvent @event, Trigger? trigger, AuditEntry cause, CancellationToken ct, LookedUp found = default)
     {
         // The chain head is locked only at the end of the batch (see AuditChain), after every conversation row.
         var audit = await AuditChain.OpenAsync(context, line.OrganizationId, ct);
