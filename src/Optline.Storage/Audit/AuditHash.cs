@@ -26,13 +26,12 @@ public static class AuditHash
         json.WriteNumberValue(organizationId);
         json.WriteNumberValue(seq);
         json.WriteNumberValue(at.ToUnixTimeMilliseconds());
-        WriteNullable(json, e.Event);
-        WriteNullable(json, e.LineNumber);
-        WriteNullable(json, e.Contact);
-        WriteNullable(json, e.Channel);
-        WriteNullable(json, e.MessageId);
-        WriteNullable(json, e.Text);
-        WriteNullable(json, e.TemplateId);
+        // Span collection expressions live on the stack: the field lists cost no allocation.
+        foreach (var field in (ReadOnlySpan<string?>)[e.Event, e.LineNumber, e.Contact, e.Channel, e.MessageId, e.Text, e.TemplateId])
+        {
+            WriteNullable(json, field);
+        }
+
         if (e.TemplateVersion is { } version)
         {
             json.WriteNumberValue(version);
@@ -42,12 +41,11 @@ public static class AuditHash
             json.WriteNullValue();
         }
 
-        WriteNullable(json, e.Rule);
-        WriteNullable(json, e.ClassifierVersion);
-        WriteNullable(json, e.ProviderMessageId);
-        WriteNullable(json, e.Signature);
-        WriteNullable(json, e.PayloadSha256);
-        WriteNullable(json, e.Detail);
+        foreach (var field in (ReadOnlySpan<string?>)[e.Rule, e.ClassifierVersion, e.ProviderMessageId, e.Signature, e.PayloadSha256, e.Detail])
+        {
+            WriteNullable(json, field);
+        }
+
         json.WriteEndArray();
         json.Flush();
 
