@@ -48,4 +48,9 @@ public static class Problems
 
     public static ProblemHttpResult Unavailable() =>
         Of(503, "storage-unavailable", "The database is unavailable.", "Nothing was stored. Retry later.");
+
+    /// <summary>The database went away in the middle of the commit and could not say afterwards whether it made it.</summary>
+    public static ProblemHttpResult CommitOutcomeUnknown() =>
+        Of(503, "commit-outcome-unknown", "The database stopped answering while it stored the request.",
+            "It may have been stored. A webhook may be delivered again safely (its message id is remembered); look for a sent message before sending it again.");
 }

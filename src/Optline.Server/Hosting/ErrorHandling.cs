@@ -15,6 +15,7 @@ public sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IExce
         var result = exception switch
         {
             StorageUnavailableException => Problems.Unavailable(),
+            CommitOutcomeUnknownException => Problems.CommitOutcomeUnknown(),
             // A read that lost its connection mid-query (the database went away): nothing was acknowledged; the caller retries.
             System.Data.Common.DbException { IsTransient: true } => Problems.Unavailable(),
             // PostgreSQL text cannot hold the NUL character (SQLSTATE 22021): the event was rolled back, nothing was stored.

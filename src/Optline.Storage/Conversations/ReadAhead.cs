@@ -7,7 +7,7 @@ namespace Optline.Storage.Conversations;
 /// A PostgreSQL batch's reads, done for all its events in one round trip before the first of them needs any: the
 /// settings versions, which provider message ids were seen before and what they decided, the conversation rows
 /// (created first where they do not exist yet) locked in the batch's lock order, with their held messages, and the head
-/// of each organization's attestation chain, not locked (see <see cref="Audit.AuditChain"/>). Each row serves only the
+/// of each organization's attestation chain, not locked (see <see cref="Audit.AuditChain"/>), and the transaction's id. Each row serves only the
 /// first event that loads its conversation; later ones read it again, since an earlier event of the batch may have
 /// changed it.
 /// </summary>
@@ -128,6 +128,9 @@ internal sealed class ReadAhead
             ahead._chainHeads[reader.GetInt64(0)] = (reader.GetInt64(1), reader.GetString(2));
         }
 
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        context.RememberTransactionId(reader.GetInt64(0));
         return ahead;
     }
 
@@ -160,5 +163,6 @@ internal sealed class ReadAhead
         "CROSS JOIN LATERAL (SELECT id, state FROM conversations WHERE line_id = k.line_id AND contact = k.contact AND channel = k.channel OFFSET 0) c " +
         "CROSS JOIN LATERAL (SELECT id, direction, created_at, seq FROM messages WHERE conversation_id = c.id AND status = 'held' OFFSET 0) m " +
         $"WHERE c.state = {(int)ConsentState.Pending} ORDER BY c.id, m.seq;" +
-        "SELECT organization_id, seq, hash FROM audit_heads WHERE organization_id = ANY(@orgs)";
+        "SELECT organization_id, seq, hash FROM audit_heads WHERE organization_id = ANY(@orgs);" +
+        CommitOutcome.CurrentTransactionSql;
 }

@@ -22,12 +22,17 @@ public sealed partial class EventWriter : IAsyncDisposable
     /// <summary>How long batches lock chain heads again after a head read ahead turned out to have moved.</summary>
     private static readonly TimeSpan LockChainHeadsFor = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long the callers of a batch whose commit was cut off wait for the database to say whether it was made.</summary>
+    private static readonly TimeSpan CommitOutcomePatience = TimeSpan.FromMinutes(1);
+
     private readonly Channel<IWork>[] _queues;
     private readonly Dialect _dialect;
     private readonly TimeProvider _time;
     private readonly ILogger<EventWriter> _logger;
     private readonly Task[] _writers;
     private readonly WalCheckpointer? _checkpointer;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly HashSet<Task> _askingOutcomes = [];
     private long _batches;
     private long _events;
     private long _commitTicks;
@@ -93,6 +98,14 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
 
         await Task.WhenAll(_writers);
+        await _stopping.CancelAsync();
+        Task[] asking;
+        lock (_askingOutcomes)
+        {
+            asking = [.. _askingOutcomes];
+        }
+
+        await Task.WhenAll(asking);
         if (_checkpointer is not null)
         {
             await _checkpointer.DisposeAsync();
@@ -114,6 +127,7 @@ public sealed partial class EventWriter : IAsyncDisposable
             batch.Clear();
             while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item))
             {
+                item.Requeued = false;
                 batch.Add(item);
             }
 
@@ -131,10 +145,17 @@ public sealed partial class EventWriter : IAsyncDisposable
                     await WalCheckpointer.CheckpointAsync(connection.Connection);
                 }
             }
+            catch (CommitInDoubtException doubt)
+            {
+                LogCommitInDoubt(_logger, doubt.InnerException!, doubt.Events.Count, doubt.TransactionId);
+                AskOutcome(doubt);
+                await connection!.DisposeAsync();
+                connection = null;
+            }
             catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException or TimeoutException)
             {
                 LogBatchFailed(_logger, ex, batch.Count);
-                foreach (var item in batch)
+                foreach (var item in batch.Where(item => !item.Requeued))
                 {
                     item.Fail(new StorageUnavailableException("The database could not commit the event.", ex));
                 }
@@ -174,6 +195,7 @@ public sealed partial class EventWriter : IAsyncDisposable
         var context = NewContext(connection, transaction, readAhead);
         long flushStarted;
         bool committed;
+        long? transactionId = null;
         try
         {
             foreach (var item in batch)
@@ -181,6 +203,7 @@ public sealed partial class EventWriter : IAsyncDisposable
                 await item.RunAsync(context);
             }
 
+            transactionId = await context.TransactionIdAsync(CancellationToken.None);
             flushStarted = Stopwatch.GetTimestamp();
             committed = await context.FlushAsync(commit: true, CancellationToken.None);
             if (!committed)
@@ -190,6 +213,11 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not StorageUnavailableException)
         {
+            if (transactionId is { } sentWithCommit && IsBroken(connection.Connection))
+            {
+                throw new CommitInDoubtException(sentWithCommit, batch, ex);
+            }
+
             LogRunAgainOneByOne(_logger, ex.GetType().Name, batch.Count);
             Interlocked.Increment(ref _runAgain);
             if (AuditChain.HeadMovedMeanwhile(ex))
@@ -203,7 +231,7 @@ public sealed partial class EventWriter : IAsyncDisposable
             return false;
         }
 
-        await CommitAsync(committed ? null : transaction, batch, flushStarted);
+        await CommitAsync(connection.Connection, committed ? null : transaction, transactionId, batch, flushStarted);
         return true;
     }
 
@@ -227,6 +255,7 @@ public sealed partial class EventWriter : IAsyncDisposable
     {
         await using var transaction = await connection.Connection.BeginTransactionAsync();
         var context = NewContext(connection, transaction, readAhead: null);
+        var transactionId = await context.TransactionIdAsync(CancellationToken.None);
         var done = new List<IWork>(batch.Count);
         foreach (var item in batch)
         {
@@ -242,7 +271,8 @@ public sealed partial class EventWriter : IAsyncDisposable
                 // A deadlock or serialization failure (PostgreSQL): undo this event only and run it again in the next batch.
                 await context.RollbackEventAsync();
                 item.Attempts++;
-                if (!item.Queue.Writer.TryWrite(item))
+                item.Requeued = item.Queue.Writer.TryWrite(item);
+                if (!item.Requeued)
                 {
                     item.Fail(ex);
                 }
@@ -255,7 +285,7 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
 
         await context.FlushAsync(commit: false, CancellationToken.None);
-        await CommitAsync(transaction, done, Stopwatch.GetTimestamp());
+        await CommitAsync(connection.Connection, transaction, transactionId, done, Stopwatch.GetTimestamp());
     }
 
     private WriteContext NewContext(WriterConnection connection, DbTransaction transaction, IReadOnlyList<EventKeys>? readAhead)
@@ -267,11 +297,18 @@ public sealed partial class EventWriter : IAsyncDisposable
     }
 
     /// <summary>Commits (unless <paramref name="transaction"/> is null: the last writes took the commit with them) and completes the callers.</summary>
-    private async Task CommitAsync(DbTransaction? transaction, IReadOnlyList<IWork> done, long commitStarted)
+    private async Task CommitAsync(DbConnection connection, DbTransaction? transaction, long? transactionId, IReadOnlyList<IWork> done, long commitStarted)
     {
         if (transaction is not null)
         {
-            await transaction.CommitAsync();
+            try
+            {
+                await transaction.CommitAsync();
+            }
+            catch (Exception ex) when (transactionId is { } sent && IsBroken(connection))
+            {
+                throw new CommitInDoubtException(sent, done, ex);
+            }
         }
 
         Interlocked.Add(ref _commitTicks, Stopwatch.GetElapsedTime(commitStarted).Ticks);
@@ -282,6 +319,59 @@ public sealed partial class EventWriter : IAsyncDisposable
         {
             item.Complete();
         }
+    }
+
+    /// <summary>A connection that broke while a commit was on its way leaves the commit's fate unknown to this side.</summary>
+    private static bool IsBroken(DbConnection? connection) => connection?.State != System.Data.ConnectionState.Open;
+
+    /// <summary>
+    /// Asks, apart from the writer (which goes on with the next batches), whether the batch whose commit was cut off
+    /// was committed, and answers its callers accordingly: acknowledged if it was, refused if it was not. Only if the
+    /// database cannot tell within <see cref="CommitOutcomePatience"/> do they learn that the outcome is unknown.
+    /// </summary>
+    private void AskOutcome(CommitInDoubtException doubt)
+    {
+        var asking = Task.Run(async () =>
+        {
+            bool? committed;
+            try
+            {
+                committed = await CommitOutcome.FindAsync(_dialect, doubt.TransactionId, CommitOutcomePatience, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                committed = null;
+            }
+
+            LogCommitOutcome(_logger, doubt.TransactionId, committed switch { true => "committed", false => "not committed", null => "unknown" });
+            foreach (var item in doubt.Events)
+            {
+                if (committed == true)
+                {
+                    item.Complete();
+                }
+                else if (committed == false)
+                {
+                    item.Fail(new StorageUnavailableException("The database could not commit the event.", doubt.InnerException!));
+                }
+                else
+                {
+                    item.Fail(new CommitOutcomeUnknownException("The database stopped answering while it committed the event; it may be stored.", doubt.InnerException!));
+                }
+            }
+        });
+        lock (_askingOutcomes)
+        {
+            _askingOutcomes.Add(asking);
+        }
+
+        asking.ContinueWith(done =>
+        {
+            lock (_askingOutcomes)
+            {
+                _askingOutcomes.Remove(done);
+            }
+        }, TaskScheduler.Default);
     }
 
     /// <summary>
@@ -314,12 +404,30 @@ public sealed partial class EventWriter : IAsyncDisposable
     [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "An event of a batch of {Count} failed ({Error}); the batch runs again, each event in a savepoint of its own")]
     private static partial void LogRunAgainOneByOne(ILogger logger, string error, int count);
 
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "The connection broke while a batch of {Count} events was committing (transaction {TransactionId}); asking the database whether it committed")]
+    private static partial void LogCommitInDoubt(ILogger logger, Exception exception, int count, long transactionId);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Transaction {TransactionId}, whose commit was cut off: {Outcome}")]
+    private static partial void LogCommitOutcome(ILogger logger, long transactionId, string outcome);
+
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "A batch of {Count} events could not be committed; each caller gets an error and nothing was acknowledged")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+
+    /// <summary>The connection broke while the commit of <paramref name="events"/> was on its way: they may or may not be stored.</summary>
+    private sealed class CommitInDoubtException(long transactionId, IReadOnlyList<IWork> events, Exception inner)
+        : Exception("The connection broke while the commit was on its way.", inner)
+    {
+        public long TransactionId => transactionId;
+
+        public IReadOnlyList<IWork> Events { get; } = [.. events];
+    }
 
     private interface IWork
     {
         int Attempts { get; set; }
+
+        /// <summary>Sent back to its queue to run again (a deadlock); a failure of the batch it left is not its own.</summary>
+        bool Requeued { get; set; }
 
         Channel<IWork> Queue { get; }
 
@@ -341,6 +449,8 @@ public sealed partial class EventWriter : IAsyncDisposable
 
         public int Attempts { get; set; }
 
+        public bool Requeued { get; set; }
+
         public Channel<IWork> Queue => queue;
 
         public ConversationKey? Key => key;
@@ -357,5 +467,5 @@ public sealed partial class EventWriter : IAsyncDisposable
     }
 }
 
-/// <summary>The database could not be reached or could not commit: the caller should answer 503, and the carrier will retry.</summary>
+/// <summary>The database could not be reached or did not commit: nothing was stored; the caller should answer 503, and the carrier will retry.</summary>
 public sealed class StorageUnavailableException(string message, Exception inner) : Exception(message, inner);

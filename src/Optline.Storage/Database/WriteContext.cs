@@ -17,6 +17,7 @@ public sealed class WriteContext
     private readonly Dictionary<long, int> _appendedBeforeEvent = [];
     private readonly IReadOnlyList<EventKeys>? _readAheadKeys;
     private ReadAhead? _readAhead;
+    private long? _transactionId;
 
     internal WriteContext(
         DbConnection connection, DbTransaction transaction, Dialect dialect, DateTimeOffset now, StatementCache statements, IReadOnlyList<EventKeys>? readAhead = null,
@@ -66,6 +67,24 @@ public sealed class WriteContext
     /// <summary>The batch's reads done ahead in one round trip, on the first call; null when the batch does not read ahead.</summary>
     internal async ValueTask<ReadAhead?> ReadAheadAsync(CancellationToken cancellationToken) =>
         _readAheadKeys is null ? null : _readAhead ??= await ReadAhead.LoadAsync(this, _readAheadKeys, cancellationToken);
+
+    /// <summary>
+    /// The transaction's id on PostgreSQL (null on SQLite), asked for before the commit is sent: should the connection
+    /// break while the commit is on its way, the id is how the writer learns afterwards whether it was made
+    /// (<see cref="CommitOutcome"/>). A batch that read ahead has it already; any other asks in a round trip of its own.
+    /// </summary>
+    internal async ValueTask<long?> TransactionIdAsync(CancellationToken cancellationToken)
+    {
+        if (!Dialect.IsPostgres || _transactionId is not null)
+        {
+            return _transactionId;
+        }
+
+        await using var command = Command(CommitOutcome.CurrentTransactionSql);
+        return _transactionId = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    internal void RememberTransactionId(long transactionId) => _transactionId = transactionId;
 
     /// <summary>Whether the attestation chains may number their records from the heads read ahead (see <see cref="AuditChain"/>).</summary>
     internal bool ChainHeadsAhead { get; }
