@@ -253,7 +253,7 @@ public sealed class Rig : IAsyncDisposable
 
                 var record = new ApiSendRecord(line.Number, contact, body, sent, answered, (int)response.StatusCode, id, outcome);
                 Ledger.Add(record);
-                if ((int)response.StatusCode == 503 && Clock.Now < until)
+                if ((int)response.StatusCode == 503 && Clock.Now < until && !await MayBeStoredAsync(response))
                 {
                     // Nothing was stored (the database is down): a client tries again later.
                     await Task.Delay(200);
@@ -273,6 +273,13 @@ public sealed class Rig : IAsyncDisposable
                 return record;
             }
         }
+    }
+
+    /// <summary>A 503 that says the request may have been stored (its commit was cut off and its fate is unknown): not to be sent again.</summary>
+    private static async Task<bool> MayBeStoredAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        return body.Contains("commit-outcome-unknown", StringComparison.Ordinal);
     }
 
     /// <summary>An admin request with the bootstrap key; the caller owns the response.</summary>
