@@ -16,6 +16,9 @@ public sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IExce
         {
             StorageUnavailableException => Problems.Unavailable(),
             CommitOutcomeUnknownException => Problems.CommitOutcomeUnknown(),
+            Optline.Storage.Conversations.IdempotencyKeyReusedException => Problems.Of(422, "idempotency-key-reused",
+                "The Idempotency-Key was first used for a different message.",
+                "A key stands for one message: the same line, recipient, channel and text. Use a new key for a new message. Nothing was stored."),
             // A read that lost its connection mid-query (the database went away): nothing was acknowledged; the caller retries.
             System.Data.Common.DbException { IsTransient: true } => Problems.Unavailable(),
             // PostgreSQL text cannot hold the NUL character (SQLSTATE 22021): the event was rolled back, nothing was stored.

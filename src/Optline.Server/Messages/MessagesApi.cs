@@ -52,7 +52,18 @@ public static class MessagesApi
             return Problems.Of(400, "invalid-message-body", "The message body is not valid.", bodyError, new Dictionary<string, object?> { ["field"] = "body" });
         }
 
-        var outcome = await conversations.LineSendAsync(line!, contact!, channel, request.Body!, principal.IsAdmin ? "admin" : "line", ct);
+        var (idempotencyKey, keyProblem) = IdempotencyKey.Of(http.Request);
+        if (keyProblem is not null)
+        {
+            return keyProblem;
+        }
+
+        var outcome = await conversations.LineSendAsync(line!, contact!, channel, request.Body!, principal.IsAdmin ? "admin" : "line", idempotencyKey, ct);
+        if (outcome.Duplicate)
+        {
+            http.Response.Headers[IdempotencyKey.ReplayedHeader] = "true";
+        }
+
         return TypedResults.Accepted((string?)null, new SendMessageResponse(outcome.MessageId!.Value, outcome.Status!, outcome.Reason, new ConsentView(outcome.State.Name(), outcome.Since)));
     }
 }

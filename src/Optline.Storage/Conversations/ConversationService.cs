@@ -15,7 +15,9 @@ public sealed record InboundMessage(
     bool CarrierOptOut = false, string? Signature = null, string? PayloadSha256 = null, int NumMedia = 0);
 
 /// <summary>What one event decided, as the API reports it. <see cref="Duplicate"/>: the provider id was seen before and nothing changed.</summary>
-public sealed record EventOutcome(Guid? MessageId, string? Status, string? Reason, ConsentState State, DateTimeOffset? Since, bool Duplicate = false, string? Refusal = null);
+/// <param name="Request">For a line's message sent with an idempotency key, what the key stands for (see <see cref="IdempotentSends"/>).</param>
+public sealed record EventOutcome(
+    Guid? MessageId, string? Status, string? Reason, ConsentState State, DateTimeOffset? Since, bool Duplicate = false, string? Refusal = null, string? Request = null);
 
 /// <summary>
 /// The unit of work per event: in one transaction, dedup by provider id, load and lock the conversation,
@@ -25,14 +27,43 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
 {
     private readonly ConcurrentDictionary<long, string> _organizationNames = new();
 
-    public Task<EventOutcome> LineSendAsync(Line line, string contact, Channel channel, string body, string actor, CancellationToken cancellationToken = default) =>
-        database.WriteAsync((context, ct) =>
+    /// <summary>
+    /// A line's message. With <paramref name="idempotencyKey"/> it is sent once however often the request is: a
+    /// request sent again with the key gets the first one's outcome (marked as a duplicate), and the key used for a
+    /// different message is refused (<see cref="IdempotencyKeyReusedException"/>).
+    /// </summary>
+    public Task<EventOutcome> LineSendAsync(
+        Line line, string contact, Channel channel, string body, string actor, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        var keys = idempotencyKey is null ? null : IdempotentSends.Namespace(line.OrganizationId);
+        var request = idempotencyKey is null ? null : IdempotentSends.Fingerprint(line, contact, channel, body);
+        return database.WriteAsync(async (context, ct) =>
         {
+            var claim = ProviderIdClaim.New;
+            LookedUp found = default;
+            if (idempotencyKey is not null)
+            {
+                (claim, found) = await ConversationRows.ClaimAndFindForUpdateAsync(context, keys!, idempotencyKey, line.Id, contact, channel, ct);
+                if (claim == ProviderIdClaim.Seen)
+                {
+                    var earlier = await EarlierOutcomeAsync(context, keys!, idempotencyKey, ct);
+                    return earlier.Request == request ? earlier with { Duplicate = true } : throw new IdempotencyKeyReusedException();
+                }
+            }
+
             var id = Guid.CreateVersion7(context.Now);
             var trigger = new Trigger(id, Direction.Outbound, body, null);
             var cause = new AuditEntry("line_message") { Text = body, Detail = actor };
-            return ProcessAsync(context, line, contact, channel, new LineSent(id, body, context.Now), trigger, cause, ct);
-        }, new EventKeys(line.OrganizationId, line.Id, contact, channel), cancellationToken);
+            var outcome = await ProcessAsync(context, line, contact, channel, new LineSent(id, body, context.Now), trigger, cause, ct, found);
+            if (idempotencyKey is not null)
+            {
+                outcome = outcome with { Request = request };
+                await RecordProviderOutcomeAsync(context, claim, keys!, idempotencyKey, outcome, ct);
+            }
+
+            return outcome;
+        }, new EventKeys(line.OrganizationId, line.Id, contact, channel, keys, idempotencyKey), cancellationToken);
+    }
 
     public Task<EventOutcome> ContactSendAsync(InboundMessage message, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (context, ct) =>

@@ -260,6 +260,12 @@ public static class FaultRuns
         var chain = await rig.VerifyChainAsync();
         await rig.StopAsync();
         var store = rig.Snapshot();
+        var replayed = rig.Ledger.Sends.Count(s => s.Replayed);
+        if (replayed > 0)
+        {
+            extraNotes = [.. extraNotes ?? [], $"{replayed} API send(s) sent again with their idempotency key got the first answer"];
+        }
+
         var report = Invariants.Check(rig, store, chain, fault, runs, clock.Elapsed, violations, extraNotes);
         if (!report.Holds)
         {

@@ -54,7 +54,8 @@ public sealed class InboundRecord(string sid, string line, string contact, strin
 }
 
 /// <summary>One <c>POST /api/v1/messages</c> by a line. <see cref="Status"/> 0: no answer (the server died or the request timed out).</summary>
-public sealed record ApiSendRecord(string Line, string Contact, string Body, TimeSpan Sent, TimeSpan Answered, int Status, Guid? Id, string? Outcome)
+/// <param name="Replayed">The answer repeats an earlier attempt's (the request was sent again with its idempotency key).</param>
+public sealed record ApiSendRecord(string Line, string Contact, string Body, TimeSpan Sent, TimeSpan Answered, int Status, Guid? Id, string? Outcome, bool Replayed = false)
 {
     public bool Acknowledged => Status is >= 200 and < 300;
 }

@@ -224,20 +224,29 @@ public sealed class Rig : IAsyncDisposable
     }
 
     /// <summary>
-    /// A line's <c>POST /api/v1/messages</c>. Sent again only when the connection was refused (the server is down, the
-    /// request never left); an answer lost mid-request is recorded as unknown, as a client would have to.
+    /// A line's <c>POST /api/v1/messages</c>. Without <paramref name="idempotencyKey"/> it is sent again only when
+    /// nothing can have been stored (the connection was refused, or a 503 said so); an answer lost mid-request is
+    /// recorded as unknown, as a client would have to. With a key it is sent again, with the same key, until it is
+    /// answered, however it failed: the key makes that safe, and the record keeps the first attempt's time (the
+    /// message may have been stored from then on).
     /// </summary>
-    public async Task<ApiSendRecord> LineSendAsync(RigLine line, string contact, string body, TimeSpan deadline)
+    public async Task<ApiSendRecord> LineSendAsync(RigLine line, string contact, string body, TimeSpan deadline, string? idempotencyKey = null)
     {
         var until = Clock.Now + deadline;
+        var firstSent = Clock.Now;
         while (true)
         {
-            var sent = Clock.Now;
+            var sent = idempotencyKey is null ? Clock.Now : firstSent;
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/messages", UriKind.Relative))
             {
                 Content = JsonContent.Create(new { from = line.Number, to = contact, body, channel = "sms" }),
             };
             request.Headers.Authorization = new("Bearer", line.ApiKey);
+            if (idempotencyKey is not null)
+            {
+                request.Headers.Add("Idempotency-Key", idempotencyKey);
+            }
+
             try
             {
                 using var response = await _api.SendAsync(request);
@@ -251,11 +260,12 @@ public sealed class Rig : IAsyncDisposable
                     outcome = json.RootElement.GetProperty("status").GetString();
                 }
 
-                var record = new ApiSendRecord(line.Number, contact, body, sent, answered, (int)response.StatusCode, id, outcome);
+                var record = new ApiSendRecord(line.Number, contact, body, sent, answered, (int)response.StatusCode, id, outcome,
+                    Replayed: response.Headers.Contains("Idempotent-Replayed"));
                 Ledger.Add(record);
-                if ((int)response.StatusCode == 503 && Clock.Now < until && !await MayBeStoredAsync(response))
+                if ((int)response.StatusCode == 503 && Clock.Now < until && (idempotencyKey is not null || !await MayBeStoredAsync(response)))
                 {
-                    // Nothing was stored (the database is down): a client tries again later.
+                    // The database is down: a client tries again later.
                     await Task.Delay(200);
                     continue;
                 }
@@ -270,7 +280,12 @@ public sealed class Rig : IAsyncDisposable
             {
                 var record = new ApiSendRecord(line.Number, contact, body, sent, Clock.Now, 0, null, null);
                 Ledger.Add(record);
-                return record;
+                if (idempotencyKey is null || Clock.Now >= until)
+                {
+                    return record;
+                }
+
+                await Task.Delay(100);
             }
         }
     }

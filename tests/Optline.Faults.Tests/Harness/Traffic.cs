@@ -82,7 +82,10 @@ public sealed class Phone(Rig rig, RigLine line, string contact, Random random, 
         }
 
         await ThinkAsync();
-        return await rig.LineSendAsync(Line, Contact, $"from {Line.DisplayName} #{Token()}", options.DeliveryDeadline);
+        // Half the line's messages carry an idempotency key, and are sent again whatever cut them off.
+        var token = Token();
+        var key = random.NextDouble() < 0.5 ? $"key-{token}" : null;
+        return await rig.LineSendAsync(Line, Contact, $"from {Line.DisplayName} #{token}", options.DeliveryDeadline, key);
     }
 
     /// <summary>Several steps at once: a STOP racing with the line's sends.</summary>

@@ -24,6 +24,18 @@ public sealed class OptlineClient(HttpClient http, string? apiKey)
         return await http.SendAsync(request);
     }
 
+    /// <summary><c>POST /api/v1/messages</c> with an <c>Idempotency-Key</c> header.</summary>
+    public async Task<HttpResponseMessage> PostMessageWithKeyAsync(string key, string from, string to, string body, string channel = "sms")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/messages", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { from, to, body, channel }, options: Json),
+        };
+        request.Headers.Authorization = apiKey is null ? null : new AuthenticationHeaderValue("Bearer", apiKey);
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        return await http.SendAsync(request);
+    }
+
     public Task<HttpResponseMessage> GetAsync(string path) => SendRequestAsync(HttpMethod.Get, path);
 
     public Task<HttpResponseMessage> PostJsonAsync(string path, object body) => SendRequestAsync(HttpMethod.Post, path, JsonContent.Create(body, options: Json));

@@ -92,7 +92,7 @@ public sealed class InboxModel(
             return Page();
         }
 
-        var outcome = await service.LineSendAsync(choice.Line, contact, parsedChannel, body!, principal.IsAdmin ? "admin" : "line", ct);
+        var outcome = await service.LineSendAsync(choice.Line, contact, parsedChannel, body!, principal.IsAdmin ? "admin" : "line", cancellationToken: ct);
         Feedback.Put(TempData, SendOutcomes.Explain(outcome));
         return Redirect(InboxUrls.Page(choice.Line.Id, contact, parsedChannel));
     }
