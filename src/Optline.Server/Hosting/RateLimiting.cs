@@ -16,10 +16,10 @@ public sealed class RateLimitOptions
     public const string Section = "Optline:RateLimit";
 
     /// <summary>Requests per second one key may keep up.</summary>
-    public int PermitsPerSecond { get; set; } = 100;
+    public int PermitsPerSecond { get; set; } = 1000;
 
     /// <summary>Requests one key may make at once after a quiet spell.</summary>
-    public int Burst { get; set; } = 200;
+    public int Burst { get; set; } = 2000;
 
     public string? Validate() =>
         PermitsPerSecond < 1 || Burst < 1 ? "Optline__RateLimit__PermitsPerSecond and __Burst must be at least 1." : null;
