@@ -8,11 +8,19 @@ namespace Optline.Storage.Database;
 /// Whether a PostgreSQL transaction was committed, asked once its connection broke while the commit was on its way.
 /// The server may have made the commit durable and died (or lost the connection) before it answered: telling the
 /// caller "nothing was stored" would then be false, and a client sending its message again would store it twice.
-/// The server keeps each transaction's fate, so a new connection can ask for it by the transaction's id.
+/// Each batch writes a marker with its commit; once its transaction is no longer running, the marker is there if and
+/// only if the batch committed. The transaction's id tells whether it still runs (its server process may not have
+/// noticed yet that the connection is gone): its status alone cannot be trusted after a crash, since PostgreSQL may
+/// then give the id of a transaction that never reached the disk to a new one.
 /// </summary>
 internal static class CommitOutcome
 {
     public const string CurrentTransactionSql = "SELECT txid_current()";
+
+    public const string InsertMarkerSql = "INSERT INTO commit_markers (token, written_at) VALUES ($1, $2)";
+
+    /// <summary>How long markers are kept: far longer than anyone waits for an outcome.</summary>
+    public static readonly TimeSpan KeepMarkersFor = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// True when the transaction was committed, false when it was not (it was rolled back, or never reached the commit,
@@ -20,18 +28,15 @@ internal static class CommitOutcome
     /// Waits while the database is unreachable and while the transaction is still in progress (its server process has
     /// not yet noticed that the connection is gone).
     /// </summary>
-    public static async Task<bool?> FindAsync(Dialect dialect, long transactionId, TimeSpan patience, CancellationToken cancellationToken)
+    public static async Task<bool?> FindAsync(Dialect dialect, long transactionId, string marker, TimeSpan patience, CancellationToken cancellationToken)
     {
         var asking = Stopwatch.StartNew();
         var pause = TimeSpan.FromMilliseconds(50);
         while (true)
         {
-            switch (await StatusAsync(dialect, transactionId, cancellationToken))
+            if (await CommittedAsync(dialect, transactionId, marker, cancellationToken) is { } committed)
             {
-                case "committed":
-                    return true;
-                case "aborted":
-                    return false;
+                return committed;
             }
 
             if (asking.Elapsed + pause > patience)
@@ -44,21 +49,62 @@ internal static class CommitOutcome
         }
     }
 
-    /// <summary>The transaction's status ('committed', 'aborted', 'in progress'); null when the database cannot be asked.</summary>
-    private static async Task<string?> StatusAsync(Dialect dialect, long transactionId, CancellationToken cancellationToken)
+    /// <summary>Whether the batch committed; null while its transaction still runs or the database cannot be asked.</summary>
+    private static async Task<bool?> CommittedAsync(Dialect dialect, long transactionId, string marker, CancellationToken cancellationToken)
     {
         try
         {
             await using var connection = dialect.CreateConnection();
             await connection.OpenAsync(cancellationToken);
+            if (await StillRunsAsync(connection, transactionId, cancellationToken))
+            {
+                return null;
+            }
+
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT txid_status(" + transactionId.ToString(CultureInfo.InvariantCulture) + ")";
-            return await command.ExecuteScalarAsync(cancellationToken) as string;
+            command.CommandText = "SELECT COUNT(*) FROM commit_markers WHERE token = @marker";
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@marker";
+            parameter.Value = marker;
+            command.Parameters.Add(parameter);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
         }
         catch (Exception ex) when (ex is DbException or IOException or TimeoutException or InvalidOperationException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Whether a transaction with the id runs. An id beyond the last one PostgreSQL gave (after a crash it may start
+    /// again below ids given before) is no transaction at all.
+    /// </summary>
+    private static async Task<bool> StillRunsAsync(DbConnection connection, long transactionId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT txid_status(" + transactionId.ToString(CultureInfo.InvariantCulture) + ")";
+        try
+        {
+            return await command.ExecuteScalarAsync(cancellationToken) as string == "in progress";
+        }
+        catch (DbException ex) when (ex.SqlState == "22023")
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Deletes the markers older than <see cref="KeepMarkersFor"/>; returns how many.</summary>
+    public static async Task<int> DeleteOldMarkersAsync(Dialect dialect, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = dialect.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM commit_markers WHERE written_at < @before";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@before";
+        parameter.Value = (now - KeepMarkersFor).ToUnixTimeMilliseconds();
+        command.Parameters.Add(parameter);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
 

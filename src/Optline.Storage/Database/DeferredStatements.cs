@@ -35,6 +35,18 @@ internal sealed class DeferredStatements(DbConnection connection)
 
     public void Add(string sql) => _pending.Add(new NpgsqlBatchCommand(sql));
 
+    /// <summary>A statement with positional parameters (<c>$1</c>, <c>$2</c>, …).</summary>
+    public void Add(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        _pending.Add(command);
+    }
+
     public void AddRow(RowInsert insert, object?[] values)
     {
         if (!_rows.TryGetValue(insert, out var rows))

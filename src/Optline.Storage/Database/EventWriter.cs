@@ -33,6 +33,7 @@ public sealed partial class EventWriter : IAsyncDisposable
     private readonly WalCheckpointer? _checkpointer;
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<Task> _askingOutcomes = [];
+    private readonly Task _markerCleanup;
     private long _batches;
     private long _events;
     private long _commitTicks;
@@ -48,6 +49,7 @@ public sealed partial class EventWriter : IAsyncDisposable
         var count = writers ?? 1;
         _checkpointer = dialect is SqliteDialect ? new WalCheckpointer(dialect, logger) : null;
         _queues = [.. Enumerable.Range(0, count).Select(_ => Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true }))];
+        _markerCleanup = dialect.IsPostgres ? Task.Run(DeleteOldMarkersAsync) : Task.CompletedTask;
         _writers = dialect.IsPostgres
             ? [.. _queues.Select(queue => Task.Run(() => RunAsync(queue, dedicatedThread: false)))]
             : [.. _queues.Select(queue => Task.Factory.StartNew(
@@ -106,6 +108,7 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
 
         await Task.WhenAll(asking);
+        await _markerCleanup;
         if (_checkpointer is not null)
         {
             await _checkpointer.DisposeAsync();
@@ -196,6 +199,7 @@ public sealed partial class EventWriter : IAsyncDisposable
         long flushStarted;
         bool committed;
         long? transactionId = null;
+        string? marker = null;
         try
         {
             foreach (var item in batch)
@@ -204,6 +208,7 @@ public sealed partial class EventWriter : IAsyncDisposable
             }
 
             transactionId = await context.TransactionIdAsync(CancellationToken.None);
+            marker = MarkCommit(context);
             flushStarted = Stopwatch.GetTimestamp();
             committed = await context.FlushAsync(commit: true, CancellationToken.None);
             if (!committed)
@@ -213,9 +218,9 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not StorageUnavailableException)
         {
-            if (transactionId is { } sentWithCommit && IsBroken(connection.Connection))
+            if (transactionId is { } sentWithCommit && marker is not null && IsBroken(connection.Connection))
             {
-                throw new CommitInDoubtException(sentWithCommit, batch, ex);
+                throw new CommitInDoubtException(sentWithCommit, marker, batch, ex);
             }
 
             LogRunAgainOneByOne(_logger, ex.GetType().Name, batch.Count);
@@ -231,7 +236,7 @@ public sealed partial class EventWriter : IAsyncDisposable
             return false;
         }
 
-        await CommitAsync(connection.Connection, committed ? null : transaction, transactionId, batch, flushStarted);
+        await CommitAsync(connection.Connection, committed ? null : transaction, (transactionId, marker), batch, flushStarted);
         return true;
     }
 
@@ -284,8 +289,9 @@ public sealed partial class EventWriter : IAsyncDisposable
             }
         }
 
+        var marker = MarkCommit(context);
         await context.FlushAsync(commit: false, CancellationToken.None);
-        await CommitAsync(connection.Connection, transaction, transactionId, done, Stopwatch.GetTimestamp());
+        await CommitAsync(connection.Connection, transaction, (transactionId, marker), done, Stopwatch.GetTimestamp());
     }
 
     private WriteContext NewContext(WriterConnection connection, DbTransaction transaction, IReadOnlyList<EventKeys>? readAhead)
@@ -297,7 +303,8 @@ public sealed partial class EventWriter : IAsyncDisposable
     }
 
     /// <summary>Commits (unless <paramref name="transaction"/> is null: the last writes took the commit with them) and completes the callers.</summary>
-    private async Task CommitAsync(DbConnection connection, DbTransaction? transaction, long? transactionId, IReadOnlyList<IWork> done, long commitStarted)
+    private async Task CommitAsync(
+        DbConnection connection, DbTransaction? transaction, (long? Id, string? Marker) marked, IReadOnlyList<IWork> done, long commitStarted)
     {
         if (transaction is not null)
         {
@@ -305,9 +312,9 @@ public sealed partial class EventWriter : IAsyncDisposable
             {
                 await transaction.CommitAsync();
             }
-            catch (Exception ex) when (transactionId is { } sent && IsBroken(connection))
+            catch (Exception ex) when (marked is ({ } id, { } marker) && IsBroken(connection))
             {
-                throw new CommitInDoubtException(sent, done, ex);
+                throw new CommitInDoubtException(id, marker, done, ex);
             }
         }
 
@@ -321,8 +328,42 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>The batch's commit marker, written with its last statements on PostgreSQL; null on SQLite, which needs none.</summary>
+    private string? MarkCommit(WriteContext context)
+    {
+        if (!_dialect.IsPostgres)
+        {
+            return null;
+        }
+
+        var marker = Guid.CreateVersion7(_time.GetUtcNow()).ToString();
+        context.MarkCommit(marker);
+        return marker;
+    }
+
     /// <summary>A connection that broke while a commit was on its way leaves the commit's fate unknown to this side.</summary>
     private static bool IsBroken(DbConnection? connection) => connection?.State != System.Data.ConnectionState.Open;
+
+    /// <summary>Every minute, the commit markers no one will ask about any more go (PostgreSQL).</summary>
+    private async Task DeleteOldMarkersAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMinutes(1), _time, _stopping.Token);
+                await CommitOutcome.DeleteOldMarkersAsync(_dialect, _time.GetUtcNow(), _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is DbException or IOException or TimeoutException or InvalidOperationException)
+            {
+                LogMarkersNotDeleted(_logger, ex.Message);
+            }
+        }
+    }
 
     /// <summary>
     /// Asks, apart from the writer (which goes on with the next batches), whether the batch whose commit was cut off
@@ -336,7 +377,7 @@ public sealed partial class EventWriter : IAsyncDisposable
             bool? committed;
             try
             {
-                committed = await CommitOutcome.FindAsync(_dialect, doubt.TransactionId, CommitOutcomePatience, _stopping.Token);
+                committed = await CommitOutcome.FindAsync(_dialect, doubt.TransactionId, doubt.Marker, CommitOutcomePatience, _stopping.Token);
             }
             catch (OperationCanceledException)
             {
@@ -410,14 +451,19 @@ public sealed partial class EventWriter : IAsyncDisposable
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Transaction {TransactionId}, whose commit was cut off: {Outcome}")]
     private static partial void LogCommitOutcome(ILogger logger, long transactionId, string outcome);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Old commit markers could not be deleted ({Error}); next time")]
+    private static partial void LogMarkersNotDeleted(ILogger logger, string error);
+
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "A batch of {Count} events could not be committed; each caller gets an error and nothing was acknowledged")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
 
     /// <summary>The connection broke while the commit of <paramref name="events"/> was on its way: they may or may not be stored.</summary>
-    private sealed class CommitInDoubtException(long transactionId, IReadOnlyList<IWork> events, Exception inner)
+    private sealed class CommitInDoubtException(long transactionId, string marker, IReadOnlyList<IWork> events, Exception inner)
         : Exception("The connection broke while the commit was on its way.", inner)
     {
         public long TransactionId => transactionId;
+
+        public string Marker => marker;
 
         public IReadOnlyList<IWork> Events { get; } = [.. events];
     }

@@ -86,6 +86,10 @@ public sealed class WriteContext
 
     internal void RememberTransactionId(long transactionId) => _transactionId = transactionId;
 
+    /// <summary>The batch's commit marker (PostgreSQL), written with its last statements; see <see cref="CommitOutcome"/>.</summary>
+    internal void MarkCommit(string marker) =>
+        _statements.Deferred?.Add(CommitOutcome.InsertMarkerSql, marker, Now.ToUnixTimeMilliseconds());
+
     /// <summary>Whether the attestation chains may number their records from the heads read ahead (see <see cref="AuditChain"/>).</summary>
     internal bool ChainHeadsAhead { get; }
 

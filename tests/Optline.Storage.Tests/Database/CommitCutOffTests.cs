@@ -67,6 +67,77 @@ public sealed class CommitCutOffTests
         Assert.Equal(1, await db.CountAsync("organizations", "id = @id AND name = 'Birch Wealth'", ("@id", id)));
     }
 
+    /// <summary>
+    /// After a crash PostgreSQL gives ids again from where its disk left off, so the id of a transaction whose commit
+    /// was lost in the crash may belong to a new, committed transaction by the time Optline asks: the id's status
+    /// must not be taken for the batch's.
+    /// </summary>
+    [PostgresFact]
+    public async Task A_commit_lost_in_a_crash_is_refused_even_when_its_transaction_id_was_given_to_a_committed_one()
+    {
+        // No background writer or autovacuum flushes the held transaction's log before the crash.
+        await using var cluster = await PostgresServer.StartPrivateAsync("wal_writer_delay=10000ms", "autovacuum=off");
+        await using var db = await TestDatabase.CreateAsync(TestDatabase.Postgres, on: cluster);
+        await using var proxy = ProxyFor(db);
+        await using var node = new StorageNode(ThroughProxy(db, proxy), db.Time, db.OutboxOptions);
+        proxy.Arm(CommitCut.HeldUntilReleased);
+
+        var sending = node.Conversations.LineSendAsync(db.Line, Bob, Channel.Sms, "Your statement is ready", "line");
+        await proxy.Held;
+        var held = await ScalarAsync(cluster, "SELECT backend_xid::text::bigint FROM pg_stat_activity WHERE state = 'idle in transaction' AND backend_xid IS NOT NULL");
+        await cluster.StopImmediatelyAsync();
+        await cluster.StartAgainAsync();
+        long given;
+        do
+        {
+            given = await ScalarAsync(cluster, "SELECT txid_current()");
+        }
+        while (given < held);
+
+        proxy.Release();
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => sending);
+        Assert.Equal(held, given);
+        Assert.Equal(0, await db.CountAsync("messages"));
+        Assert.Equal(0, await db.CountAsync("conversations"));
+    }
+
+    [PostgresFact]
+    public async Task Commit_markers_are_deleted_once_no_one_can_ask_about_them()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestDatabase.Postgres);
+        await db.Conversations.LineSendAsync(db.Line, Bob, Channel.Sms, "Your statement is ready", "line");
+        Assert.True(await db.CountAsync("commit_markers") >= 1);
+
+        db.Time.Advance(TimeSpan.FromMinutes(11));
+
+        for (var poll = 0; poll < 400 && await db.CountAsync("commit_markers") > 0; poll++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(0, await db.CountAsync("commit_markers"));
+        Assert.Equal(1, await db.CountAsync("messages", "body = @body", ("@body", "Your statement is ready")));
+    }
+
+    [Fact]
+    public async Task Sqlite_writes_no_commit_markers()
+    {
+        await using var db = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+
+        await db.Conversations.LineSendAsync(db.Line, Bob, Channel.Sms, "Your statement is ready", "line");
+
+        Assert.Equal(0, await db.CountAsync("commit_markers"));
+    }
+
+    private static async Task<long> ScalarAsync(PostgresServer server, string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static CommitCuttingProxy ProxyFor(TestDatabase db)
     {
         var server = new NpgsqlConnectionStringBuilder(db.Options.ConnectionString);

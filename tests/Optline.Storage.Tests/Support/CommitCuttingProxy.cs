@@ -12,6 +12,12 @@ internal enum CommitCut
 
     /// <summary>PostgreSQL commits and answers, but the answer never reaches Optline: the connection is closed instead.</summary>
     BeforeTheAnswer,
+
+    /// <summary>
+    /// The COMMIT waits at the proxy, neither sent nor refused, until the test releases it (<see cref="CommitCuttingProxy.Release"/>);
+    /// then the connection is closed and the COMMIT never reaches PostgreSQL. Meanwhile the test may crash the server.
+    /// </summary>
+    HeldUntilReleased,
 }
 
 /// <summary>
@@ -35,6 +41,8 @@ internal sealed class CommitCuttingProxy : IAsyncDisposable
     private readonly Task _accepting;
     private int _armed; // 0: not armed; otherwise the cut + 1
     private readonly TaskCompletionSource _cut = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public CommitCuttingProxy(IPEndPoint server)
     {
@@ -48,10 +56,17 @@ internal sealed class CommitCuttingProxy : IAsyncDisposable
     /// <summary>Completes once the armed cut has happened.</summary>
     public Task Cut => _cut.Task;
 
+    /// <summary>Completes once a COMMIT is held (<see cref="CommitCut.HeldUntilReleased"/>).</summary>
+    public Task Held => _held.Task;
+
+    /// <summary>Cuts the connection whose COMMIT is held.</summary>
+    public void Release() => _release.TrySetResult();
+
     public void Arm(CommitCut cut) => Interlocked.Exchange(ref _armed, (int)cut + 1);
 
     public async ValueTask DisposeAsync()
     {
+        Release();
         await _stop.CancelAsync();
         _listener.Stop();
         await _accepting;
@@ -113,6 +128,7 @@ internal sealed class CommitCuttingProxy : IAsyncDisposable
     {
         private readonly List<byte> _withheld = [];
         private volatile bool _withholding;
+        private volatile bool _holding;
 
         public async Task ToServerAsync(CancellationToken stop)
         {
@@ -129,7 +145,14 @@ internal sealed class CommitCuttingProxy : IAsyncDisposable
 
                 if (Contains(buffer.AsSpan(0, read), Commit) && proxy.TakeArmed() is { } cut)
                 {
-                    if (cut == CommitCut.BeforeTheServer)
+                    if (cut == CommitCut.HeldUntilReleased)
+                    {
+                        _holding = true;
+                        proxy._held.TrySetResult();
+                        await proxy._release.Task;
+                    }
+
+                    if (cut is CommitCut.BeforeTheServer or CommitCut.HeldUntilReleased)
                     {
                         CloseBoth();
                         proxy._cut.TrySetResult();
@@ -152,7 +175,12 @@ internal sealed class CommitCuttingProxy : IAsyncDisposable
                 var read = await stream.ReadAsync(buffer, stop);
                 if (read == 0)
                 {
-                    client.Client.Shutdown(SocketShutdown.Send);
+                    // A held COMMIT's connection stays open on Optline's side, whatever the server does, until released.
+                    if (!_holding)
+                    {
+                        client.Client.Shutdown(SocketShutdown.Send);
+                    }
+
                     return;
                 }
 

@@ -10,12 +10,16 @@ namespace Optline.Storage.Tests.Support;
 /// throwaway PostgreSQL 15 cluster started once, on first use, and stopped and deleted when the test process exits.
 /// Each test gets a database of its own (<see cref="CreateDatabaseAsync"/>).
 /// </summary>
-internal sealed class PostgresServer
+internal sealed class PostgresServer : IAsyncDisposable
 {
     public const string EnvironmentVariable = "OPTLINE_TEST_POSTGRES";
     private const string Bin = "/usr/lib/postgresql/15/bin";
 
     private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync);
+
+    private string? _directory;
+    private string? _options;
+    private bool _asRoot;
 
     private PostgresServer(string adminConnectionString) => AdminConnectionString = adminConnectionString;
 
@@ -63,6 +67,42 @@ internal sealed class PostgresServer
             return new PostgresServer(given);
         }
 
+        return await StartClusterAsync([]);
+    }
+
+    /// <summary>
+    /// A cluster of the calling test's own, which it may crash (<see cref="StopImmediatelyAsync"/>) and start again;
+    /// it is stopped and deleted when the test disposes of it.
+    /// </summary>
+    public static Task<PostgresServer> StartPrivateAsync(params string[] settings) => StartClusterAsync(settings);
+
+    /// <summary>A crash: <c>pg_ctl stop -m immediate</c>, no checkpoint, every connection cut.</summary>
+    public Task StopImmediatelyAsync() => PgCtlAsync("-m", "immediate", "-w", "stop");
+
+    /// <summary>Starts the cluster again on the same data and port; crash recovery runs first.</summary>
+    public Task StartAgainAsync() => PgCtlAsync("-w", "-l", Path.Combine(_directory!, "log"), "-o", _options!, "start");
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_directory is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await PgCtlAsync("-m", "immediate", "stop");
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped.
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static async Task<PostgresServer> StartClusterAsync(string[] settings)
+    {
         if (!File.Exists(Path.Combine(Bin, "initdb")))
         {
             throw new InvalidOperationException(UnavailableReason);
@@ -79,10 +119,17 @@ internal sealed class PostgresServer
 
         StopWhenThisProcessExits(directory, asRoot);
         await Postgres(asRoot, "initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"]);
-        await Postgres(asRoot, "pg_ctl", ["-D", data, "-w", "-l", Path.Combine(directory, "log"), "-o",
-            $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=200", "start"]);
-        return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres");
+        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres")
+        {
+            _directory = directory,
+            _options = $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=200" + string.Concat(settings.Select(setting => " -c " + setting)),
+            _asRoot = asRoot,
+        };
+        await server.StartAgainAsync();
+        return server;
     }
+
+    private Task<string> PgCtlAsync(params string[] arguments) => Postgres(_asRoot, "pg_ctl", ["-D", Path.Combine(_directory!, "data"), .. arguments]);
 
     /// <summary>
     /// Stops and deletes the cluster once this test process has exited, however it exits (the test host may be

@@ -62,10 +62,10 @@ internal sealed class TestDatabase : IAsyncDisposable
 
     public Line Line { get; private set; } = null!;
 
-    /// <summary>A migrated database with the organization "Acme Advisers" and Alice's line.</summary>
-    public static async Task<TestDatabase> CreateAsync(string provider, OutboxOptions? outbox = null, int? writers = null)
+    /// <summary>A migrated database with the organization "Acme Advisers" and Alice's line (PostgreSQL: on the shared server unless <c>on</c> another).</summary>
+    public static async Task<TestDatabase> CreateAsync(string provider, OutboxOptions? outbox = null, int? writers = null, PostgresServer? on = null)
     {
-        var database = await CreateEmptyAsync(provider, outbox, writers);
+        var database = await CreateEmptyAsync(provider, outbox, writers, on);
         await database.Database.MigrateAsync();
         database.OrganizationId = await database.Organizations.CreateOrganizationAsync("Acme Advisers", null);
         database.Line = await database.AddLineAsync(AliceNumber, AliceName);
@@ -73,7 +73,7 @@ internal sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>A database with no tables at all.</summary>
-    public static async Task<TestDatabase> CreateEmptyAsync(string provider, OutboxOptions? outbox = null, int? writers = null)
+    public static async Task<TestDatabase> CreateEmptyAsync(string provider, OutboxOptions? outbox = null, int? writers = null, PostgresServer? on = null)
     {
         outbox ??= new OutboxOptions();
         if (provider == Sqlite)
@@ -87,7 +87,7 @@ internal sealed class TestDatabase : IAsyncDisposable
             });
         }
 
-        var server = await PostgresServer.GetAsync();
+        var server = on ?? await PostgresServer.GetAsync();
         var name = "t_" + Guid.NewGuid().ToString("N");
         var connectionString = await server.CreateDatabaseAsync(name);
         return new TestDatabase(provider, new DatabaseOptions { Provider = Postgres, ConnectionString = connectionString, Writers = writers }, outbox,
