@@ -17,7 +17,8 @@ public sealed record InboundMessage(
 /// <summary>What one event decided, as the API reports it. <see cref="Duplicate"/>: the provider id was seen before and nothing changed.</summary>
 /// <param name="Request">For a line's message sent with an idempotency key, what the key stands for (see <see cref="IdempotentSends"/>).</param>
 public sealed record EventOutcome(
-    Guid? MessageId, string? Status, string? Reason, ConsentState State, DateTimeOffset? Since, bool Duplicate = false, string? Refusal = null, string? Request = null);
+    Guid? MessageId, string? Status, string? Reason, ConsentState State, DateTimeOffset? Since, bool Duplicate = false, string? Refusal = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Request = null);
 
 /// <summary>
 /// The unit of work per event: in one transaction, dedup by provider id, load and lock the conversation,
