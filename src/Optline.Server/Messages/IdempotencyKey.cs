@@ -15,23 +15,23 @@ public static class IdempotencyKey
 
     public const int MaxLength = 255;
 
-    /// <summary>The key (null when the request has none), or the problem with it.</summary>
-    public static (string? Key, IResult? Problem) Of(HttpRequest request)
+    /// <summary>The problem with the request's key, if it has one that is not valid (the handler binds it as a string).</summary>
+    public static IResult? Check(HttpRequest request)
     {
         var values = request.Headers[Header];
         if (values.Count == 0)
         {
-            return (null, null);
+            return null;
         }
 
         var key = values.Count == 1 ? values[0] : null;
         if (string.IsNullOrEmpty(key) || key.Length > MaxLength || key.Any(c => c is < '!' or > '~'))
         {
-            return (null, Problems.Of(400, "invalid-idempotency-key", "The Idempotency-Key header is not valid.",
+            return Problems.Of(400, "invalid-idempotency-key", "The Idempotency-Key header is not valid.",
                 $"Send one key of 1 to {MaxLength} visible ASCII characters (a UUID is a good choice), or none.",
-                new Dictionary<string, object?> { ["field"] = Header }));
+                new Dictionary<string, object?> { ["field"] = Header });
         }
 
-        return (key, null);
+        return null;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Optline.Core.Consent;
 using Optline.Core.Messages;
 using Optline.Server.Api;
@@ -21,7 +22,9 @@ public static class MessagesApi
         return api;
     }
 
-    private static async Task<IResult> SendAsync(SendMessageRequest? request, HttpContext http, Addressing addressing, ConversationService conversations, CancellationToken ct)
+    private static async Task<IResult> SendAsync(
+        SendMessageRequest? request, [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey, HttpContext http, Addressing addressing,
+        ConversationService conversations, CancellationToken ct)
     {
         if (request is null)
         {
@@ -52,8 +55,7 @@ public static class MessagesApi
             return Problems.Of(400, "invalid-message-body", "The message body is not valid.", bodyError, new Dictionary<string, object?> { ["field"] = "body" });
         }
 
-        var (idempotencyKey, keyProblem) = IdempotencyKey.Of(http.Request);
-        if (keyProblem is not null)
+        if (IdempotencyKey.Check(http.Request) is { } keyProblem)
         {
             return keyProblem;
         }
