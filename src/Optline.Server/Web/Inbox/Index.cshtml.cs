@@ -38,6 +38,12 @@ public sealed class InboxModel(
 
     public string DraftBody { get; private set; } = string.Empty;
 
+    /// <summary>
+    /// A key of its own for each form shown: sent twice (a double click, a browser resending the form), the message is
+    /// stored and sent once.
+    /// </summary>
+    public Guid SendKey { get; } = Guid.NewGuid();
+
     public Channel DraftChannel { get; private set; } = Channel.Sms;
 
     public bool NewConversationOpen => Thread is null || Errors.ContainsKey("to");
@@ -59,7 +65,7 @@ public sealed class InboxModel(
     public async Task<IActionResult> OnGetThreadAsync(long? line, string? contact, string? channel, CancellationToken ct) =>
         await LoadAsync(line, contact, channel, null, ct) && Thread is not null ? Partial("_Thread", Thread) : Forbid();
 
-    public async Task<IActionResult> OnPostSendAsync(long? line, string? to, string? channel, string? body, CancellationToken ct)
+    public async Task<IActionResult> OnPostSendAsync(long? line, string? to, string? channel, string? body, Guid? sendKey, CancellationToken ct)
     {
         var principal = User.Principal();
         var choice = await LineAccess.ResolveAsync(organizations, principal, line, ct);
@@ -92,7 +98,18 @@ public sealed class InboxModel(
             return Page();
         }
 
-        var outcome = await service.LineSendAsync(choice.Line, contact, parsedChannel, body!, principal.IsAdmin ? "admin" : "line", cancellationToken: ct);
+        var actor = principal.IsAdmin ? "admin" : "line";
+        EventOutcome outcome;
+        try
+        {
+            outcome = await service.LineSendAsync(choice.Line, contact, parsedChannel, body!, actor, sendKey is { } key ? $"inbox-{key}" : null, ct);
+        }
+        catch (IdempotencyKeyReusedException)
+        {
+            // A form sent before, then edited (the browser's back button): a new message.
+            outcome = await service.LineSendAsync(choice.Line, contact, parsedChannel, body!, actor, cancellationToken: ct);
+        }
+
         Feedback.Put(TempData, SendOutcomes.Explain(outcome));
         return Redirect(InboxUrls.Page(choice.Line.Id, contact, parsedChannel));
     }
