@@ -22,18 +22,13 @@ public sealed partial class EventWriter : IAsyncDisposable
     /// <summary>How long batches lock chain heads again after a head read ahead turned out to have moved.</summary>
     private static readonly TimeSpan LockChainHeadsFor = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long the callers of a batch whose commit was cut off wait for the database to say whether it was made.</summary>
-    private static readonly TimeSpan CommitOutcomePatience = TimeSpan.FromMinutes(1);
-
     private readonly Channel<IWork>[] _queues;
     private readonly Dialect _dialect;
     private readonly TimeProvider _time;
     private readonly ILogger<EventWriter> _logger;
     private readonly Task[] _writers;
     private readonly WalCheckpointer? _checkpointer;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly HashSet<Task> _askingOutcomes = [];
-    private readonly Task _markerCleanup;
+    private readonly CutOffCommits? _cutOff;
     private long _batches;
     private long _events;
     private long _commitTicks;
@@ -49,7 +44,7 @@ public sealed partial class EventWriter : IAsyncDisposable
         var count = writers ?? 1;
         _checkpointer = dialect is SqliteDialect ? new WalCheckpointer(dialect, logger) : null;
         _queues = [.. Enumerable.Range(0, count).Select(_ => Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true }))];
-        _markerCleanup = dialect.IsPostgres ? Task.Run(DeleteOldMarkersAsync) : Task.CompletedTask;
+        _cutOff = dialect.IsPostgres ? new CutOffCommits(dialect, time, logger) : null;
         _writers = dialect.IsPostgres
             ? [.. _queues.Select(queue => Task.Run(() => RunAsync(queue, dedicatedThread: false)))]
             : [.. _queues.Select(queue => Task.Factory.StartNew(
@@ -100,15 +95,11 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
 
         await Task.WhenAll(_writers);
-        await _stopping.CancelAsync();
-        Task[] asking;
-        lock (_askingOutcomes)
+        if (_cutOff is not null)
         {
-            asking = [.. _askingOutcomes];
+            await _cutOff.DisposeAsync();
         }
 
-        await Task.WhenAll(asking);
-        await _markerCleanup;
         if (_checkpointer is not null)
         {
             await _checkpointer.DisposeAsync();
@@ -150,8 +141,7 @@ public sealed partial class EventWriter : IAsyncDisposable
             }
             catch (CommitInDoubtException doubt)
             {
-                LogCommitInDoubt(_logger, doubt.InnerException!, doubt.Events.Count, doubt.TransactionId);
-                AskOutcome(doubt);
+                _cutOff!.Settle(doubt.TransactionId, doubt.Marker, doubt.Events.Count, doubt.InnerException!, committed => Answer(doubt, committed));
                 await connection!.DisposeAsync();
                 connection = null;
             }
@@ -331,12 +321,11 @@ public sealed partial class EventWriter : IAsyncDisposable
     /// <summary>The batch's commit marker, written with its last statements on PostgreSQL; null on SQLite, which needs none.</summary>
     private string? MarkCommit(WriteContext context)
     {
-        if (!_dialect.IsPostgres)
+        if (_cutOff?.NewMarker() is not { } marker)
         {
             return null;
         }
 
-        var marker = Guid.CreateVersion7(_time.GetUtcNow()).ToString();
         context.MarkCommit(marker);
         return marker;
     }
@@ -344,75 +333,24 @@ public sealed partial class EventWriter : IAsyncDisposable
     /// <summary>A connection that broke while a commit was on its way leaves the commit's fate unknown to this side.</summary>
     private static bool IsBroken(DbConnection? connection) => connection?.State != System.Data.ConnectionState.Open;
 
-    /// <summary>Every minute, the commit markers no one will ask about any more go (PostgreSQL).</summary>
-    private async Task DeleteOldMarkersAsync()
+    /// <summary>The callers of a batch whose commit was cut off: acknowledged if it committed, refused if it did not, else told that it may have.</summary>
+    private static void Answer(CommitInDoubtException doubt, bool? committed)
     {
-        while (!_stopping.IsCancellationRequested)
+        foreach (var item in doubt.Events)
         {
-            try
+            switch (committed)
             {
-                await Task.Delay(TimeSpan.FromMinutes(1), _time, _stopping.Token);
-                await CommitOutcome.DeleteOldMarkersAsync(_dialect, _time.GetUtcNow(), _stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is DbException or IOException or TimeoutException or InvalidOperationException)
-            {
-                LogMarkersNotDeleted(_logger, ex.Message);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Asks, apart from the writer (which goes on with the next batches), whether the batch whose commit was cut off
-    /// was committed, and answers its callers accordingly: acknowledged if it was, refused if it was not. Only if the
-    /// database cannot tell within <see cref="CommitOutcomePatience"/> do they learn that the outcome is unknown.
-    /// </summary>
-    private void AskOutcome(CommitInDoubtException doubt)
-    {
-        var asking = Task.Run(async () =>
-        {
-            bool? committed;
-            try
-            {
-                committed = await CommitOutcome.FindAsync(_dialect, doubt.TransactionId, doubt.Marker, CommitOutcomePatience, _stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                committed = null;
-            }
-
-            LogCommitOutcome(_logger, doubt.TransactionId, committed switch { true => "committed", false => "not committed", null => "unknown" });
-            foreach (var item in doubt.Events)
-            {
-                if (committed == true)
-                {
+                case true:
                     item.Complete();
-                }
-                else if (committed == false)
-                {
+                    break;
+                case false:
                     item.Fail(new StorageUnavailableException("The database could not commit the event.", doubt.InnerException!));
-                }
-                else
-                {
+                    break;
+                default:
                     item.Fail(new CommitOutcomeUnknownException("The database stopped answering while it committed the event; it may be stored.", doubt.InnerException!));
-                }
+                    break;
             }
-        });
-        lock (_askingOutcomes)
-        {
-            _askingOutcomes.Add(asking);
         }
-
-        asking.ContinueWith(done =>
-        {
-            lock (_askingOutcomes)
-            {
-                _askingOutcomes.Remove(done);
-            }
-        }, TaskScheduler.Default);
     }
 
     /// <summary>
@@ -444,15 +382,6 @@ public sealed partial class EventWriter : IAsyncDisposable
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "An event of a batch of {Count} failed ({Error}); the batch runs again, each event in a savepoint of its own")]
     private static partial void LogRunAgainOneByOne(ILogger logger, string error, int count);
-
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "The connection broke while a batch of {Count} events was committing (transaction {TransactionId}); asking the database whether it committed")]
-    private static partial void LogCommitInDoubt(ILogger logger, Exception exception, int count, long transactionId);
-
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Transaction {TransactionId}, whose commit was cut off: {Outcome}")]
-    private static partial void LogCommitOutcome(ILogger logger, long transactionId, string outcome);
-
-    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Old commit markers could not be deleted ({Error}); next time")]
-    private static partial void LogMarkersNotDeleted(ILogger logger, string error);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "A batch of {Count} events could not be committed; each caller gets an error and nothing was acknowledged")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
