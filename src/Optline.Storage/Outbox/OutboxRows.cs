@@ -81,23 +81,21 @@ internal static class OutboxRows
     /// recorded "cancelled" for messages the carrier then accepted, and freed their row id for reuse by the next row,
     /// which the dispatcher's "sent" then deleted: an opt-out confirmation was lost that way.)
     /// </summary>
+    // "+dead" keeps these statements about one conversation on the conversation's index: a plan made without
+    // statistics (SQLite's always; PostgreSQL's prepared while the tables were small) may otherwise walk the due index
+    // over every live row of the outbox, the whole backlog, at each opt-out.
+
     /// <summary>The conversation's claimed rows may no longer leave.</summary>
-    internal static string RevokeClaimedSql(Dialect dialect) =>
-        $"UPDATE outbox SET requires = @never WHERE conversation_id = @conversation AND {Live(dialect)} AND claimed_until IS NOT NULL";
+    internal const string RevokeClaimedSql =
+        "UPDATE outbox SET requires = @never WHERE conversation_id = @conversation AND +dead = 0 AND claimed_until IS NOT NULL";
 
     /// <summary>The conversation's rows not claimed go.</summary>
-    internal static string DeleteUnclaimedSql(Dialect dialect) =>
-        $"DELETE FROM outbox WHERE conversation_id = @conversation AND {Live(dialect)} AND claimed_until IS NULL RETURNING message_id";
-
-    /// <summary>
-    /// A live row, in a statement about one conversation. SQLite's "+" keeps it on the conversation's index: without
-    /// statistics it may otherwise walk the due index over every live row of the outbox, the whole backlog, at each opt-out.
-    /// </summary>
-    private static string Live(Dialect dialect) => dialect.IsPostgres ? "dead = 0" : "+dead = 0";
+    internal const string DeleteUnclaimedSql =
+        "DELETE FROM outbox WHERE conversation_id = @conversation AND +dead = 0 AND claimed_until IS NULL RETURNING message_id";
 
     public static async Task<IReadOnlyList<Guid>> CancelQueuedAsync(WriteContext context, long conversationId, CancellationToken cancellationToken)
     {
-        await using (var revoke = context.Command(RevokeClaimedSql(context.Dialect))
+        await using (var revoke = context.Command(RevokeClaimedSql)
             .With("@conversation", conversationId).With("@never", SendRequirement.Never))
         {
             await revoke.ExecuteNonQueryAsync(cancellationToken);
@@ -105,7 +103,7 @@ internal static class OutboxRows
 
         var ids = new List<Guid>();
         await using var delete = context.Command(
-            DeleteUnclaimedSql(context.Dialect))
+            DeleteUnclaimedSql)
             .With("@conversation", conversationId);
         await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
