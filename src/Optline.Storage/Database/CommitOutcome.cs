@@ -61,12 +61,7 @@ internal static class CommitOutcome
                 return null;
             }
 
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM commit_markers WHERE token = @marker";
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@marker";
-            parameter.Value = marker;
-            command.Parameters.Add(parameter);
+            await using var command = connection.Command("SELECT COUNT(*) FROM commit_markers WHERE token = @marker").With("@marker", marker);
             return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
         }
         catch (Exception ex) when (ex is DbException or IOException or TimeoutException or InvalidOperationException)
@@ -81,8 +76,7 @@ internal static class CommitOutcome
     /// </summary>
     private static async Task<bool> StillRunsAsync(DbConnection connection, long transactionId, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT txid_status(" + transactionId.ToString(CultureInfo.InvariantCulture) + ")";
+        await using var command = connection.Command("SELECT txid_status(@id)").With("@id", transactionId);
         try
         {
             return await command.ExecuteScalarAsync(cancellationToken) as string == "in progress";
@@ -98,12 +92,8 @@ internal static class CommitOutcome
     {
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM commit_markers WHERE written_at < @before";
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@before";
-        parameter.Value = (now - KeepMarkersFor).ToUnixTimeMilliseconds();
-        command.Parameters.Add(parameter);
+        await using var command = connection.Command("DELETE FROM commit_markers WHERE written_at < @before")
+            .With("@before", (now - KeepMarkersFor).ToUnixMs());
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
