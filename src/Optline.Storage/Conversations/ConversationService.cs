@@ -38,59 +38,43 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
     {
         var keys = idempotencyKey is null ? null : IdempotentSends.Namespace(line.OrganizationId);
         var request = idempotencyKey is null ? null : IdempotentSends.Fingerprint(line, contact, channel, body);
-        return database.WriteAsync(async (context, ct) =>
+        return database.WriteAsync((context, ct) =>
         {
-            var claim = ProviderIdClaim.New;
-            LookedUp found = default;
-            if (idempotencyKey is not null)
+            Task<EventOutcome> SendAsync(LookedUp found)
             {
-                (claim, found) = await ConversationRows.ClaimAndFindForUpdateAsync(context, keys!, idempotencyKey, line.Id, contact, channel, ct);
-                if (claim == ProviderIdClaim.Seen)
-                {
-                    var earlier = await EarlierOutcomeAsync(context, keys!, idempotencyKey, ct);
-                    return earlier.Request == request ? earlier with { Duplicate = true } : throw new IdempotencyKeyReusedException();
-                }
+                var id = Guid.CreateVersion7(context.Now);
+                var trigger = new Trigger(id, Direction.Outbound, body, null);
+                var cause = new AuditEntry("line_message") { Text = body, Detail = actor };
+                return ProcessAsync(context, line, contact, channel, new LineSent(id, body, context.Now), trigger, cause, ct, found);
             }
 
-            var id = Guid.CreateVersion7(context.Now);
-            var trigger = new Trigger(id, Direction.Outbound, body, null);
-            var cause = new AuditEntry("line_message") { Text = body, Detail = actor };
-            var outcome = await ProcessAsync(context, line, contact, channel, new LineSent(id, body, context.Now), trigger, cause, ct, found);
-            if (idempotencyKey is not null)
-            {
-                outcome = outcome with { Request = request };
-                await RecordProviderOutcomeAsync(context, claim, keys!, idempotencyKey, outcome, ct);
-            }
-
-            return outcome;
+            return idempotencyKey is null
+                ? SendAsync(default)
+                : OnceAsync(context, keys!, idempotencyKey, line.Id, contact, channel,
+                    async found => await SendAsync(found) with { Request = request },
+                    earlier => earlier.Request == request ? earlier with { Duplicate = true } : throw new IdempotencyKeyReusedException(), ct);
         }, new EventKeys(line.OrganizationId, line.Id, contact, channel, keys, idempotencyKey), cancellationToken);
     }
 
     public Task<EventOutcome> ContactSendAsync(InboundMessage message, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (context, ct) =>
-        {
-            var (claim, found) = await ConversationRows.ClaimAndFindForUpdateAsync(
-                context, message.Provider, message.ProviderMessageId, message.Line.Id, message.Contact, message.Channel, ct);
-            if (claim == ProviderIdClaim.Seen)
+        database.WriteAsync((context, ct) => OnceAsync(context, message.Provider, message.ProviderMessageId, message.Line.Id, message.Contact, message.Channel,
+            found =>
             {
-                return await EarlierOutcomeAsync(context, message.Provider, message.ProviderMessageId, ct) with { Duplicate = true };
-            }
-
-            var id = Guid.CreateVersion7(context.Now);
-            var trigger = new Trigger(id, Direction.Inbound, message.Body, message.ProviderMessageId);
-            var cause = new AuditEntry("contact_message")
-            {
-                Text = message.Body,
-                ProviderMessageId = message.ProviderMessageId,
-                Signature = message.Signature,
-                PayloadSha256 = message.PayloadSha256,
-                Detail = message.NumMedia > 0 ? $"media:{message.NumMedia}" : null,
-            };
-            var outcome = await ProcessAsync(context, message.Line, message.Contact, message.Channel,
-                new ContactSent(id, message.Body, context.Now, message.CarrierOptOut), trigger, cause, ct, found);
-            await RecordProviderOutcomeAsync(context, claim, message.Provider, message.ProviderMessageId, outcome, ct);
-            return outcome;
-        }, new EventKeys(message.Line.OrganizationId, message.Line.Id, message.Contact, message.Channel, message.Provider, message.ProviderMessageId), cancellationToken);
+                var id = Guid.CreateVersion7(context.Now);
+                var trigger = new Trigger(id, Direction.Inbound, message.Body, message.ProviderMessageId);
+                var cause = new AuditEntry("contact_message")
+                {
+                    Text = message.Body,
+                    ProviderMessageId = message.ProviderMessageId,
+                    Signature = message.Signature,
+                    PayloadSha256 = message.PayloadSha256,
+                    Detail = message.NumMedia > 0 ? $"media:{message.NumMedia}" : null,
+                };
+                return ProcessAsync(context, message.Line, message.Contact, message.Channel,
+                    new ContactSent(id, message.Body, context.Now, message.CarrierOptOut), trigger, cause, ct, found);
+            },
+            earlier => earlier with { Duplicate = true }, ct),
+            new EventKeys(message.Line.OrganizationId, message.Line.Id, message.Contact, message.Channel, message.Provider, message.ProviderMessageId), cancellationToken);
 
     /// <summary>Any other event on a conversation: an import, a revocation, a carrier opt-out, a review decision, time passing.</summary>
     public Task<EventOutcome> ApplyAsync(Line line, string contact, Channel channel, Func<DateTimeOffset, ConsentEvent> @event, AuditEntry cause, CancellationToken cancellationToken = default) =>
@@ -192,6 +176,27 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
         }
 
         return new ConversationContext(name, line.DisplayName, line.Number, contact, channel);
+    }
+
+    /// <summary>
+    /// An event that may arrive more than once under one id (a carrier's message id, an API client's idempotency key),
+    /// claimed in the event's transaction: the first time it is processed (<paramref name="first"/>, given the
+    /// conversation the claim found) and its outcome recorded with the id; any later time it is answered from that
+    /// outcome (<paramref name="again"/>) and changes nothing.
+    /// </summary>
+    private static async Task<EventOutcome> OnceAsync(
+        WriteContext context, string provider, string id, long lineId, string contact, Channel channel,
+        Func<LookedUp, Task<EventOutcome>> first, Func<EventOutcome, EventOutcome> again, CancellationToken ct)
+    {
+        var (claim, found) = await ConversationRows.ClaimAndFindForUpdateAsync(context, provider, id, lineId, contact, channel, ct);
+        if (claim == ProviderIdClaim.Seen)
+        {
+            return again(await EarlierOutcomeAsync(context, provider, id, ct));
+        }
+
+        var outcome = await first(found);
+        await RecordProviderOutcomeAsync(context, claim, provider, id, outcome, ct);
+        return outcome;
     }
 
     /// <summary>What the first delivery of a provider id decided, as recorded with it (perhaps earlier in this batch).</summary>
