@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Optline.Server.Hosting;
 
 namespace Optline.Load;
 
@@ -14,7 +15,7 @@ public static class BareHealth
 
     public static async Task RunAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder([OptlineApp.NoConfigurationWatch]);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));

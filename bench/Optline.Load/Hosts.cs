@@ -53,7 +53,7 @@ public sealed class BareEndpoint : IAsyncDisposable
 
     public static async Task<BareEndpoint> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder([OptlineApp.NoConfigurationWatch]);
         builder.Logging.ClearProviders();
         var port = Net.FreePort();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -94,7 +94,7 @@ public sealed class FakeTwilio : IAsyncDisposable
 
     public static async Task<FakeTwilio> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder([OptlineApp.NoConfigurationWatch]);
         builder.Logging.ClearProviders();
         var port = Net.FreePort();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");

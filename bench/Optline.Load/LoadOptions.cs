@@ -33,7 +33,7 @@ public sealed record LoadOptions
 
     public Durations Time => (Quick ? Durations.ForQuick : Durations.ForFull) with { Saturation = Saturation ?? (Quick ? Durations.ForQuick : Durations.ForFull).Saturation };
 
-    public bool Runs(string phase) => Only is null || Only.Contains(phase);
+    public bool Runs(string phase) => Only is null || Only.Contains(phase) || (phase == "postgres" && Only.Contains("postgres-storage"));
 
     public const string Usage = """
         Optline load harness (issue 7): one table of figures, each beside a baseline measured in the same run.
@@ -49,7 +49,8 @@ public sealed record LoadOptions
           --keep                  keep the data folder
           --markdown PATH         also write the table as Markdown
           --saturation-seconds S  a longer (or shorter) saturation window, e.g. to attach dotnet-trace to it
-          --only a,b,...          run only these phases: fsync, webhooks (with API sends and lookups), storage, outbox, pacing, footprint, postgres
+          --only a,b,...          run only these phases: fsync, webhooks (with API sends and lookups), storage, outbox, pacing, footprint, postgres, and
+                                  postgres-storage (P4 alone)
           --mix first=F,yes=Y,stop=S,duplicate=D
                                   shares of the inbound mix (the rest is ordinary traffic from contacts who opted in);
                                   default first=0.10,yes=0.08,stop=0.02,duplicate=0.05

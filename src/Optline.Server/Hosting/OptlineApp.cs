@@ -20,6 +20,14 @@ public static class OptlineApp
 {
     public const long MaxBodyBytes = 64 * 1024;
 
+    /// <summary>
+    /// Optline reads its configuration files once, at start. Left to its default, the host watches them for changes
+    /// with a watcher on the content root and every folder under it, where the SQLite database lives by default
+    /// (<c>data/optline.db</c>): each write of the database and its log then woke the watchers, thousands of times a
+    /// second under load. First in the arguments, so that an operator's own setting still wins.
+    /// </summary>
+    public const string NoConfigurationWatch = "--hostBuilder:reloadConfigOnChange=false";
+
     private static readonly Dictionary<string, string?> LoggingDefaults = new()
     {
         ["Logging:LogLevel:Default"] = "Information",
@@ -31,7 +39,7 @@ public static class OptlineApp
     {
         // The slim builder leaves out what Optline does not use (IIS integration, HTTP/3, hosting startup assemblies),
         // which is load time and memory at every start; HTTPS endpoints configured under Kestrel still work.
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var builder = WebApplication.CreateSlimBuilder([NoConfigurationWatch, .. args]);
         builder.WebHost.UseKestrelHttpsConfiguration();
         // Under everything an operator sets (lowest precedence): ASP.NET Core's per-request lines carry the query string,
         // and with it contacts' phone numbers, so they stay below Information unless Logging__LogLevel__* says otherwise.

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Optline.Server.Hosting;
 
 namespace Optline.Server.Tests.Hosting;
 
@@ -32,6 +34,16 @@ public sealed class HostingTests(SimulatorTestServer server) : IClassFixture<Sim
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Configuration_files_are_read_once_so_that_database_writes_under_the_content_root_wake_no_watcher()
+    {
+        await using var app = OptlineApp.Build([]);
+
+        var files = ((IConfigurationRoot)app.Configuration).Providers.OfType<FileConfigurationProvider>().ToList();
+        Assert.NotEmpty(files);
+        Assert.All(files, file => Assert.False(file.Source.ReloadOnChange, file.Source.Path));
     }
 
     [Fact]
