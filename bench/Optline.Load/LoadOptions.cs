@@ -31,7 +31,17 @@ public sealed record LoadOptions
     /// <summary>Overrides the saturation window (to attach dotnet-trace or dotnet-counters to a long one).</summary>
     public TimeSpan? Saturation { get; init; }
 
-    public Durations Time => (Quick ? Durations.ForQuick : Durations.ForFull) with { Saturation = Saturation ?? (Quick ? Durations.ForQuick : Durations.ForFull).Saturation };
+    /// <summary>Overrides the warm-up before each measured window.</summary>
+    public TimeSpan? Warmup { get; init; }
+
+    public Durations Time
+    {
+        get
+        {
+            var defaults = Quick ? Durations.ForQuick : Durations.ForFull;
+            return defaults with { Saturation = Saturation ?? defaults.Saturation, Warmup = Warmup ?? defaults.Warmup };
+        }
+    }
 
     public bool Runs(string phase) => Only is null || Only.Contains(phase) || (phase == "postgres" && Only.Contains("postgres-storage"));
 
@@ -49,6 +59,7 @@ public sealed record LoadOptions
           --keep                  keep the data folder
           --markdown PATH         also write the table as Markdown
           --saturation-seconds S  a longer (or shorter) saturation window, e.g. to attach dotnet-trace to it
+          --warmup-seconds S      a longer (or shorter) warm-up before each measured window (default 3; quick 1.5)
           --only a,b,...          run only these phases: fsync, webhooks (with API sends and lookups), storage, outbox, pacing, footprint, postgres, and
                                   postgres-storage (P4 alone)
           --mix first=F,yes=Y,stop=S,duplicate=D
@@ -82,6 +93,9 @@ public sealed record LoadOptions
                     break;
                 case "--saturation-seconds":
                     options = options with { Saturation = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) };
+                    break;
+                case "--warmup-seconds":
+                    options = options with { Warmup = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) };
                     break;
                 case "--keep":
                     options = options with { Keep = true };
