@@ -24,7 +24,7 @@ public static class OptlineApp
     /// Optline reads its configuration files once, at start. Left to its default, the host watches them for changes
     /// with a watcher on the content root and every folder under it, where the SQLite database lives by default
     /// (<c>data/optline.db</c>): each write of the database and its log then woke the watchers, thousands of times a
-    /// second under load. First in the arguments, so that an operator's own setting still wins.
+    /// second under load. First in the arguments, so that an operator's own argument still wins.
     /// </summary>
     public const string NoConfigurationWatch = "--hostBuilder:reloadConfigOnChange=false";
 

@@ -47,6 +47,16 @@ public sealed class HostingTests(SimulatorTestServer server) : IClassFixture<Sim
     }
 
     [Fact]
+    public async Task An_operator_can_switch_the_configuration_watch_back_on_with_an_argument()
+    {
+        await using var app = OptlineApp.Build(["--hostBuilder:reloadConfigOnChange=true"]);
+
+        var files = ((IConfigurationRoot)app.Configuration).Providers.OfType<FileConfigurationProvider>().ToList();
+        Assert.NotEmpty(files);
+        Assert.All(files, file => Assert.True(file.Source.ReloadOnChange, file.Source.Path));
+    }
+
+    [Fact]
     public async Task The_first_organization_is_bootstrapped_with_the_configured_admin_key()
     {
         var lines = await server.Admin.LinesAsync();
