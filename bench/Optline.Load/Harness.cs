@@ -385,8 +385,8 @@ public sealed partial class Harness(LoadOptions options)
 
         // The raw loop runs before and after the unit of work (half the window each), so drift from other load shows.
         var rawBefore = await RawCommits.PerSecondAsync(database.Dialect, _t.Storage / 2, loops: 1);
-        // Alone (--only storage or postgres-storage), the process is seconds old: a longer warm-up lets tiered compilation finish first.
-        await DriveAsync(options.Only is { Count: 1 } ? _t.Warmup * 2 : _t.Warmup / 2);
+        // Alone, the process is seconds old: a longer warm-up lets tiered compilation finish first.
+        await DriveAsync(options.StorageAlone ? _t.Warmup * 2 : _t.Warmup / 2);
         var before = database.Writer.Stats;
         var (ownCpuBefore, serverCpuBefore) = (Environment.CpuUsage.TotalTime.TotalMilliseconds, postgres?.CpuMs() ?? 0);
         var (events, took) = await DriveAsync(_t.Storage);
@@ -812,9 +812,8 @@ public sealed partial class Harness(LoadOptions options)
     {
         await using var cluster = await PostgresCluster.StartAsync();
         Log.Line("PostgreSQL cluster ready");
-        if (options.Only?.Contains("postgres-storage") == true)
+        if (options.PostgresStorageOnly)
         {
-            // P4 alone, for working on the unit of work.
             await StorageAsync(cluster);
             return;
         }

@@ -43,7 +43,13 @@ public sealed record LoadOptions
         }
     }
 
-    public bool Runs(string phase) => Only is null || Only.Contains(phase) || (phase == "postgres" && Only.Contains("postgres-storage"));
+    /// <summary><c>--only postgres-storage</c>: the PostgreSQL phase runs its unit of work (P4) and nothing else.</summary>
+    public bool PostgresStorageOnly => Only?.Contains("postgres-storage") == true;
+
+    /// <summary>A unit-of-work phase run alone, in a process only seconds old.</summary>
+    public bool StorageAlone => Only is { Count: 1 } && (Only.Contains("storage") || PostgresStorageOnly);
+
+    public bool Runs(string phase) => Only is null || Only.Contains(phase) || (phase == "postgres" && PostgresStorageOnly);
 
     public const string Usage = """
         Optline load harness (issue 7): one table of figures, each beside a baseline measured in the same run.

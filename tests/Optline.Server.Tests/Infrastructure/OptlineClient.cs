@@ -13,7 +13,7 @@ public sealed class OptlineClient(HttpClient http, string? apiKey)
 
     public OptlineClient WithKey(string? key) => new(http, key);
 
-    public async Task<HttpResponseMessage> SendRequestAsync(HttpMethod method, string path, HttpContent? content = null)
+    public async Task<HttpResponseMessage> SendRequestAsync(HttpMethod method, string path, HttpContent? content = null, (string Name, string Value)? header = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
         if (apiKey is not null)
@@ -21,20 +21,17 @@ public sealed class OptlineClient(HttpClient http, string? apiKey)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         }
 
+        if (header is var (name, value))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         return await http.SendAsync(request);
     }
 
     /// <summary><c>POST /api/v1/messages</c> with an <c>Idempotency-Key</c> header.</summary>
-    public async Task<HttpResponseMessage> PostMessageWithKeyAsync(string key, string from, string to, string body, string channel = "sms")
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/messages", UriKind.Relative))
-        {
-            Content = JsonContent.Create(new { from, to, body, channel }, options: Json),
-        };
-        request.Headers.Authorization = apiKey is null ? null : new AuthenticationHeaderValue("Bearer", apiKey);
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
-        return await http.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> PostMessageWithKeyAsync(string key, string from, string to, string body, string channel = "sms") =>
+        SendRequestAsync(HttpMethod.Post, "/api/v1/messages", JsonContent.Create(new { from, to, body, channel }, options: Json), ("Idempotency-Key", key));
 
     public Task<HttpResponseMessage> GetAsync(string path) => SendRequestAsync(HttpMethod.Get, path);
 
