@@ -38,6 +38,21 @@ public sealed class SqliteDialect(string connectionString) : Dialect
     /// <summary>Pages of new databases: 2 KB halves what a commit writes for the scattered index pages an event touches.</summary>
     public const int PageSize = 2048;
 
+    private const int ConfigMemoryStatistics = 9; // SQLITE_CONFIG_MEMSTATUS
+
+    /// <summary>
+    /// SQLite counts every allocation under a process-wide mutex for statistics Optline never reads; switched off while
+    /// the library is still uninitialised (it refuses once a connection has opened, and then nothing changes).
+    /// </summary>
+    static SqliteDialect()
+    {
+        SQLitePCL.Batteries_V2.Init();
+        MemoryStatisticsOff = SQLitePCL.raw.sqlite3_config(ConfigMemoryStatistics, 0) == SQLitePCL.raw.SQLITE_OK;
+    }
+
+    /// <summary>Whether this process's SQLite runs without allocation statistics.</summary>
+    public static bool MemoryStatisticsOff { get; }
+
     private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString)
     {
         Pooling = true,

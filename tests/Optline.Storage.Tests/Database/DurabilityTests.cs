@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Optline.Storage.Database;
 using Optline.Storage.Tests.Support;
 
 namespace Optline.Storage.Tests.Database;
@@ -39,6 +40,18 @@ public sealed class DurabilityTests
         });
 
         Assert.Equal(db.IsPostgres ? "on" : "2", setting);
+    }
+
+    [Fact]
+    public async Task Sqlite_counts_no_allocations_under_its_global_mutex()
+    {
+        await using var db = await TestDatabase.CreateAsync("sqlite");
+        await using var connection = db.Database.Dialect.CreateConnection();
+        await connection.OpenAsync();
+        Assert.Equal("0", await ScalarAsync(connection, "SELECT count(*) FROM conversations"));
+
+        Assert.True(SqliteDialect.MemoryStatisticsOff);
+        Assert.Equal(0, SQLitePCL.raw.sqlite3_memory_used());
     }
 
     private static async Task<string?> ScalarAsync(DbConnection connection, string sql)
