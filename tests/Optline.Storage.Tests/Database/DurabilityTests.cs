@@ -43,6 +43,23 @@ public sealed class DurabilityTests
     }
 
     [Fact]
+    public async Task The_sqlite_writer_keeps_statement_journals_in_memory_and_checkpoints_aside()
+    {
+        await using var db = await TestDatabase.CreateAsync("sqlite");
+
+        var (temp, autoCheckpoint) = await db.Database.WriteAsync(async (context, ct) =>
+        {
+            await using var tempStore = context.Command("PRAGMA temp_store");
+            await using var checkpoint = context.Command("PRAGMA wal_autocheckpoint");
+            return (Convert.ToString(await tempStore.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture),
+                Convert.ToString(await checkpoint.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture));
+        });
+
+        Assert.Equal("2", temp); // 2 = MEMORY
+        Assert.Equal("0", autoCheckpoint);
+    }
+
+    [Fact]
     public async Task Sqlite_counts_no_allocations_under_its_global_mutex()
     {
         await using var db = await TestDatabase.CreateAsync("sqlite");
