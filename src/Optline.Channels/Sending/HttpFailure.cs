@@ -7,5 +7,9 @@ internal static class HttpFailure
         !cancellationToken.IsCancellationRequested
         && exception is HttpRequestException or TaskCanceledException or TimeoutException or IOException;
 
+    /// <summary>The connection failed under the request (refused, reset, closed by the other side), as opposed to a timeout.</summary>
+    public static bool IsConnection(Exception exception) =>
+        exception is HttpRequestException || exception.InnerException is HttpRequestException or IOException;
+
     public static bool IsRetryableStatus(int status) => status == 429 || status >= 500;
 }

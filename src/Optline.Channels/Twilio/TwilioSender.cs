@@ -34,6 +34,17 @@ public sealed class TwilioSender : IChannelSender
             return SendResult.Permanent($"The Twilio sender sends SMS only, not {message.Channel}.");
         cancellationToken.ThrowIfCancellationRequested();
 
+        var (result, connectionFailed) = await SendOnceAsync(message, cancellationToken);
+        return connectionFailed ? (await SendOnceAsync(message, cancellationToken)).Result : result;
+    }
+
+    /// <summary>
+    /// One call to Twilio. <c>ConnectionFailed</c>: the connection failed under the request (a pooled connection the
+    /// other side had closed, a reset), which is tried once more at once — waiting for the outbox's backoff would let the
+    /// conversation's next message overtake this one. Timeouts are not: the message may have arrived.
+    /// </summary>
+    private async Task<(SendResult Result, bool ConnectionFailed)> SendOnceAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
         // One SDK client per send, so that LastResponse (status, Retry-After) belongs to this send.
         var sdkTransport = new SystemNetHttpClient(_sdkHttp);
         var client = new TwilioRestClient(_options.AccountSid, _options.AuthToken, httpClient: sdkTransport);
@@ -41,16 +52,16 @@ public sealed class TwilioSender : IChannelSender
         try
         {
             var created = await MessageResource.CreateAsync(ToCreateOptions(message), client);
-            return SendResult.Sent(created.Sid);
+            return (SendResult.Sent(created.Sid), false);
         }
         catch (ApiException ex)
         {
-            return Classify(ex, sdkTransport.LastResponse);
+            return (Classify(ex, sdkTransport.LastResponse), false);
         }
         catch (Exception ex) when (ex is ApiConnectionException || HttpFailure.IsTransport(ex, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return SendResult.Transient("Twilio could not be reached: " + (ex.InnerException ?? ex).Message);
+            return (SendResult.Transient("Twilio could not be reached: " + (ex.InnerException ?? ex).Message), HttpFailure.IsConnection(ex));
         }
     }
 

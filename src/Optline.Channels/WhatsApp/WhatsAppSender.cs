@@ -15,6 +15,13 @@ public sealed class WhatsAppSender(HttpClient http, WhatsAppOptions options) : I
         if (message.Channel != Channel.WhatsApp)
             return SendResult.Permanent($"The WhatsApp sender sends WhatsApp only, not {message.Channel}.");
 
+        var (result, connectionFailed) = await SendOnceAsync(message, cancellationToken);
+        return connectionFailed ? (await SendOnceAsync(message, cancellationToken)).Result : result;
+    }
+
+    /// <summary>One call; a failed connection is tried once more at once, as <see cref="Twilio.TwilioSender"/> does, for the same reason.</summary>
+    private async Task<(SendResult Result, bool ConnectionFailed)> SendOnceAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, _messagesUrl)
         {
             Content = new ByteArrayContent(WhatsAppMessageJson.Write(message))
@@ -27,13 +34,13 @@ public sealed class WhatsAppSender(HttpClient http, WhatsAppOptions options) : I
         {
             using var response = await http.SendAsync(request, cancellationToken);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            return response.IsSuccessStatusCode
+            return (response.IsSuccessStatusCode
                 ? SendResult.Sent(SentMessageId(body))
-                : WhatsAppSendFailure.Classify((int)response.StatusCode, body, RetryAfterHeader.From(response.Headers));
+                : WhatsAppSendFailure.Classify((int)response.StatusCode, body, RetryAfterHeader.From(response.Headers)), false);
         }
         catch (Exception ex) when (HttpFailure.IsTransport(ex, cancellationToken))
         {
-            return SendResult.Transient("The WhatsApp Cloud API could not be reached: " + ex.Message);
+            return (SendResult.Transient("The WhatsApp Cloud API could not be reached: " + ex.Message), HttpFailure.IsConnection(ex));
         }
     }
 

@@ -59,6 +59,22 @@ internal sealed class FakeCarrier : IAsyncDisposable
     /// <summary>Never answers in time; gives up when the client hangs up.</summary>
     public static Func<HttpContext, Task> Stall => context => Task.Delay(Timeout.Infinite, context.RequestAborted);
 
+    /// <summary>Drops the connection under the first <paramref name="drops"/> requests, then answers as <paramref name="then"/> does.</summary>
+    public static Func<HttpContext, Task> DropFirst(int drops, Func<HttpContext, Task> then)
+    {
+        var seen = 0;
+        return context =>
+        {
+            if (Interlocked.Increment(ref seen) > drops)
+            {
+                return then(context);
+            }
+
+            context.Abort();
+            return Task.CompletedTask;
+        };
+    }
+
     /// <summary>A loopback URL nobody listens on.</summary>
     public static Uri Unreachable()
     {

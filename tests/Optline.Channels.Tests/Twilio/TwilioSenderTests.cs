@@ -132,6 +132,28 @@ public sealed class TwilioSenderTests
     }
 
     [Fact]
+    public async Task A_dropped_connection_is_tried_once_more_at_once_so_the_next_message_cannot_overtake_this_one()
+    {
+        await using var carrier = await FakeCarrier.StartAsync(FakeCarrier.DropFirst(1, FakeCarrier.Json(201, CreatedMessage)));
+
+        var result = await Sender(carrier.BaseUrl).SendAsync(Hello, CancellationToken.None);
+
+        Assert.Equal(SendResult.Sent("SM0123456789abcdef0123456789abcdef"), result);
+        Assert.Equal(2, carrier.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_twice_is_transient_and_left_to_the_outbox_backoff()
+    {
+        await using var carrier = await FakeCarrier.StartAsync(FakeCarrier.DropFirst(2, FakeCarrier.Json(201, CreatedMessage)));
+
+        var result = await Sender(carrier.BaseUrl).SendAsync(Hello, CancellationToken.None);
+
+        Assert.Equal(SendOutcome.TransientFailure, result.Outcome);
+        Assert.Equal(2, carrier.Requests.Count);
+    }
+
+    [Fact]
     public async Task Timeout_is_transient()
     {
         await using var carrier = await FakeCarrier.StartAsync(FakeCarrier.Stall);

@@ -113,6 +113,17 @@ public sealed class WhatsAppSenderTests
     }
 
     [Fact]
+    public async Task A_dropped_connection_is_tried_once_more_at_once()
+    {
+        await using var carrier = await FakeCarrier.StartAsync(FakeCarrier.DropFirst(1, FakeCarrier.Json(200, Accepted)));
+
+        var result = await Sender(carrier).SendAsync(Hello, CancellationToken.None);
+
+        Assert.Equal(SendResult.Sent("wamid.OUT123"), result);
+        Assert.Equal(2, carrier.Requests.Count);
+    }
+
+    [Fact]
     public async Task Timeout_is_transient_but_caller_cancellation_is_not_a_result()
     {
         await using var carrier = await FakeCarrier.StartAsync(FakeCarrier.Stall);
