@@ -34,15 +34,10 @@ public sealed class TwilioSender : IChannelSender
             return SendResult.Permanent($"The Twilio sender sends SMS only, not {message.Channel}.");
         cancellationToken.ThrowIfCancellationRequested();
 
-        var (result, connectionFailed) = await SendOnceAsync(message, cancellationToken);
-        return connectionFailed ? (await SendOnceAsync(message, cancellationToken)).Result : result;
+        return await HttpFailure.OnceMoreIfConnectionFailedAsync(() => SendOnceAsync(message, cancellationToken));
     }
 
-    /// <summary>
-    /// One call to Twilio. <c>ConnectionFailed</c>: the connection failed under the request (a pooled connection the
-    /// other side had closed, a reset), which is tried once more at once — waiting for the outbox's backoff would let the
-    /// conversation's next message overtake this one. Timeouts are not: the message may have arrived.
-    /// </summary>
+    /// <summary>One call to Twilio; <c>ConnectionFailed</c> when the connection failed under it (see <see cref="HttpFailure.IsConnection"/>).</summary>
     private async Task<(SendResult Result, bool ConnectionFailed)> SendOnceAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         // One SDK client per send, so that LastResponse (status, Retry-After) belongs to this send.

@@ -15,11 +15,10 @@ public sealed class WhatsAppSender(HttpClient http, WhatsAppOptions options) : I
         if (message.Channel != Channel.WhatsApp)
             return SendResult.Permanent($"The WhatsApp sender sends WhatsApp only, not {message.Channel}.");
 
-        var (result, connectionFailed) = await SendOnceAsync(message, cancellationToken);
-        return connectionFailed ? (await SendOnceAsync(message, cancellationToken)).Result : result;
+        return await HttpFailure.OnceMoreIfConnectionFailedAsync(() => SendOnceAsync(message, cancellationToken));
     }
 
-    /// <summary>One call; a failed connection is tried once more at once, as <see cref="Twilio.TwilioSender"/> does, for the same reason.</summary>
+    /// <summary>One call to the Cloud API; <c>ConnectionFailed</c> when the connection failed under it (see <see cref="HttpFailure.IsConnection"/>).</summary>
     private async Task<(SendResult Result, bool ConnectionFailed)> SendOnceAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _messagesUrl)
