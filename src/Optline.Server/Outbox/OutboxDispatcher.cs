@@ -113,20 +113,22 @@ public sealed partial class OutboxDispatcher(
                 return;
             }
 
-            var refusedByCarrier = new HashSet<string>(StringComparer.Ordinal);
+            // Conversations whose message in this group was not sent: the carrier reported the contact unsubscribed (the
+            // opt-out it recorded), or the message waits for a retry (its conversation's later ones must wait behind it).
+            var notSent = new HashSet<long>();
             for (var i = 0; i < group.Count; i++)
             {
                 var refusal = refusals[i];
-                if (refusedByCarrier.Contains(group[i].Message.To) || time.GetUtcNow() - recheckedAt > MaxRecheckAge)
+                if (notSent.Contains(group[i].Message.ConversationId) || time.GetUtcNow() - recheckedAt > MaxRecheckAge)
                 {
-                    // The carrier just reported this contact unsubscribed (the opt-out it recorded is re-checked for the
-                    // rest), or an earlier call of the group was slow: this message is re-checked again before its call.
+                    // What the group's re-check read has changed, or an earlier call of the group was slow: this message is
+                    // re-checked again before its call.
                     refusal = await outbox.RecheckAsync(group[i].Message, ct);
                 }
 
-                if (await SendOneAsync(group[i], refusal, flights[i], lane, ct) == SendOutcome.RecipientOptedOut)
+                if (await SendOneAsync(group[i], refusal, flights[i], lane, ct) is not (SendOutcome.Sent or null))
                 {
-                    refusedByCarrier.Add(group[i].Message.To);
+                    notSent.Add(group[i].Message.ConversationId);
                 }
             }
         }
@@ -147,6 +149,13 @@ public sealed partial class OutboxDispatcher(
         {
             try
             {
+                if (refusal == OutboxStore.Behind)
+                {
+                    // An earlier message of the conversation waits for a retry: this one goes after it, claimed again then.
+                    await outbox.ReleaseAsync(send, ct);
+                    return null;
+                }
+
                 if (refusal is not null)
                 {
                     await outbox.CancelAsync(send, refusal, ct); // nothing is recorded for a row already gone

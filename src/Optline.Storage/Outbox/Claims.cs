@@ -10,7 +10,17 @@ internal static class Claims
         "SELECT o.id, o.message_id, o.organization_id, o.conversation_id, o.requires, o.attempts, c.channel, c.contact, c.state, c.request_after_opt_out, c.last_inbound_at, " +
         "l.number, l.display_name, m.body, m.template_id, m.as_whatsapp_template, c.line_id, o.due_at " +
         "FROM outbox o JOIN conversations c ON c.id = o.conversation_id JOIN lines l ON l.id = c.line_id JOIN messages m ON m.id = o.message_id " +
-        "WHERE o.dead = 0 AND o.due_at <= @until AND (o.claimed_until IS NULL OR o.claimed_until < @now) ";
+        "WHERE o.dead = 0 AND o.due_at <= @until AND (o.claimed_until IS NULL OR o.claimed_until < @now) " +
+        $"AND NOT EXISTS ({WaitingBefore} AND e.due_at > o.due_at) ";
+
+    /// <summary>
+    /// An earlier message of row <c>o</c>'s conversation that is waiting to be claimed (never claimed, or its claim ran
+    /// out). A claim passes over a message while such a message falls due after it (a retry's backoff), so that the
+    /// conversation's messages reach the contact in the order they were queued.
+    /// </summary>
+    internal const string WaitingBefore =
+        "SELECT 1 FROM outbox e WHERE e.conversation_id = o.conversation_id AND e.id < o.id AND e.dead = 0 " +
+        "AND (e.claimed_until IS NULL OR e.claimed_until < @now)";
 
     public sealed record Candidate(ClaimedSend Send, string Requires, ConsentState State, bool AfterOptOut, DateTimeOffset? LastInbound)
     {

@@ -65,6 +65,12 @@ public sealed class OutboxStore
     /// <summary>The re-check's answer for a message whose row is gone: its outcome was recorded by whatever removed it.</summary>
     public const string Gone = "gone";
 
+    /// <summary>
+    /// The re-check's answer for a message queued after one of its conversation's that now waits for a retry: it is
+    /// released (<see cref="ReleaseAsync"/>), not cancelled, and claimed again after the earlier one.
+    /// </summary>
+    public const string Behind = "behind an earlier message of its conversation";
+
     /// <summary>Claims up to <paramref name="limit"/> due messages; those whose consent no longer holds are cancelled instead.</summary>
     public async Task<IReadOnlyList<ClaimedSend>> ClaimDueAsync(int limit, CancellationToken cancellationToken = default) =>
         (await ClaimDueAsync(new ClaimRequest(limit), cancellationToken)).Claimed;
@@ -126,6 +132,18 @@ public sealed class OutboxStore
 
             await FinishAsync(context, send, MessageStatuses.Cancelled, reason, "send_cancelled_at_recheck", null, ct);
             return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Gives a claimed message back to the queue unsent, as if it had not been claimed: it keeps its place and its
+    /// attempts. False when the row is no longer under this claim. The caller must drop the claim it holds.
+    /// </summary>
+    public Task<bool> ReleaseAsync(ClaimedSend send, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync(async (context, ct) =>
+        {
+            await using var release = context.Command($"UPDATE outbox SET claimed_until = NULL, attempts = attempts - 1 WHERE {UnderThisClaim}")
+                .With("@id", send.OutboxId).With("@message", context.Dialect.Uuid(send.MessageId)).With("@attempt", send.Attempt);
+            return await release.ExecuteNonQueryAsync(ct) == 1;
         }, cancellationToken);
 
     /// <summary>

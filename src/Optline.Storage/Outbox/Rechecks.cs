@@ -45,20 +45,22 @@ internal sealed class Rechecks
         var dialect = _database.Dialect;
         var connection = _connection ??= await OpenAsync();
         _query ??= connection.Command(
-            "SELECT o.id, o.requires, c.state, c.request_after_opt_out, c.last_inbound_at FROM outbox o JOIN conversations c ON c.id = o.conversation_id " +
-            $"WHERE o.id {SqlLists.In(dialect, "@ids")}").With("@ids", null);
+            "SELECT o.id, o.requires, c.state, c.request_after_opt_out, c.last_inbound_at, " +
+            $"CASE WHEN EXISTS ({Claims.WaitingBefore}) THEN 1 ELSE 0 END FROM outbox o JOIN conversations c ON c.id = o.conversation_id " +
+            $"WHERE o.id {SqlLists.In(dialect, "@ids")}").With("@ids", null).With("@now", 0L);
+        var now = _database.Time.GetUtcNow();
         _query.Parameters["@ids"].Value = SqlLists.Longs(dialect, sends.Select(s => s.OutboxId));
-        var current = new Dictionary<long, (string Requires, ConsentState State, bool AfterOptOut, DateTimeOffset? LastInbound)>(sends.Count);
+        _query.Parameters["@now"].Value = now.ToUnixMs();
+        var current = new Dictionary<long, (string Requires, ConsentState State, bool AfterOptOut, DateTimeOffset? LastInbound, bool Behind)>(sends.Count);
         await using (var reader = await _query.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
                 current[reader.GetInt64(0)] = (reader.GetString(1), (ConsentState)reader.GetInt64(2), reader.GetNullableInt64(3) == 1,
-                    DbExtensions.FromUnixMs(reader.GetNullableInt64(4)));
+                    DbExtensions.FromUnixMs(reader.GetNullableInt64(4)), reader.GetInt64(5) == 1);
             }
         }
 
-        var now = _database.Time.GetUtcNow();
         var policies = new Dictionary<long, ConsentPolicy>();
         var refusals = new string?[sends.Count];
         for (var i = 0; i < sends.Count; i++)
@@ -75,7 +77,8 @@ internal sealed class Rechecks
                 policies[send.OrganizationId] = policy = await _organizations.PolicyAsync(connection, null, send.OrganizationId, CancellationToken.None);
             }
 
-            refusals[i] = ConsentRecheck.Refusal(row.Requires, row.State, row.AfterOptOut, policy, send.Channel, row.LastInbound, send.AsWhatsAppTemplate, now);
+            refusals[i] = ConsentRecheck.Refusal(row.Requires, row.State, row.AfterOptOut, policy, send.Channel, row.LastInbound, send.AsWhatsAppTemplate, now)
+                ?? (row.Behind ? OutboxStore.Behind : null);
         }
 
         return refusals;

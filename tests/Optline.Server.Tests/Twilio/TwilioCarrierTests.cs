@@ -76,6 +76,25 @@ public sealed class TwilioCarrierTests(OptlineTestServer server) : IClassFixture
     }
 
     [Fact]
+    public async Task A_carrier_outage_keeps_a_conversations_messages_in_the_order_they_were_sent()
+    {
+        var line = await server.NewLineAsync();
+        var contact = server.NewContactNumber();
+        var before = await server.OptInOverSmsAsync(line, contact);
+        server.Carrier.FailSendsTo(contact, CarrierFailure.ServerError, times: 3);
+
+        foreach (var body in new[] { "One", "Two", "Three", "Four" })
+        {
+            Assert.Equal("queued", (await line.Client.SendAsync(line.Number, contact, body)).Status);
+        }
+
+        var received = await server.Carrier.WaitForAsync(contact, before + 4);
+        Assert.Equal(["One", "Two", "Three", "Four"], received.Skip(before).Select(m => m.Body));
+        await line.Client.ConversationWhenAsync(line.Number, contact, "sms",
+            c => new[] { "One", "Two", "Three", "Four" }.All(b => c.Message(b).Status == "sent"), "every message recorded as sent");
+    }
+
+    [Fact]
     public async Task A_429_with_retry_after_is_retried_after_the_carriers_delay()
     {
         var line = await server.NewLineAsync();
