@@ -287,15 +287,6 @@ public sealed class OutboxStore
             return (lineId, contact, channel);
         }, cancellationToken);
 
-    /// <summary>The earliest time a queued message falls due, to sleep until then.</summary>
-    public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(async connection =>
-        {
-            await using var command = connection.Command("SELECT MIN(due_at) FROM outbox WHERE dead = 0 AND claimed_until IS NULL");
-            var value = await command.ExecuteScalarAsync(cancellationToken);
-            return value is null or DBNull ? (DateTimeOffset?)null : DbExtensions.FromUnixMs(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
-        }, cancellationToken);
-
     private static async Task<bool> ExistsAsync(WriteContext context, ClaimedSend send, CancellationToken ct)
     {
         await using var exists = context.Command("SELECT COUNT(*) FROM outbox WHERE id = @id AND message_id = @message")
