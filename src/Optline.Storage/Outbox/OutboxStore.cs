@@ -53,6 +53,9 @@ public sealed class OutboxStore
     private readonly Rechecks _rechecks;
     private readonly WriteCoalescer<(ClaimedSend Send, string? ProviderMessageId), bool> _sent;
 
+    /// <summary>This dispatcher's name on the claims it makes, new at each start (a process that died leaves its claims to another).</summary>
+    private readonly long _node = Random.Shared.NextInt64(1, long.MaxValue);
+
     public OutboxStore(OptlineDatabase database, OrganizationStore organizations, OutboxOptions options)
     {
         _database = database;
@@ -79,7 +82,7 @@ public sealed class OutboxStore
     public Task<ClaimResult> ClaimDueAsync(ClaimRequest request, CancellationToken cancellationToken = default) =>
         _database.WriteAsync(async (context, ct) =>
         {
-            var candidates = await Claims.CandidatesAsync(context, request, ct);
+            var candidates = await Claims.CandidatesAsync(context, request, _node, ct);
             var policies = new Dictionary<long, ConsentPolicy>();
             var allowed = new List<ClaimedSend>(candidates.Count);
             var refused = new List<(ClaimedSend Send, string Refusal)>();
@@ -101,7 +104,7 @@ public sealed class OutboxStore
             }
 
             var claimed = request.Choose?.Invoke(allowed) ?? allowed;
-            await Claims.MarkClaimedAsync(context, claimed, context.Now + _options.ClaimTimeout, ct);
+            await Claims.MarkClaimedAsync(context, claimed, context.Now + _options.ClaimTimeout, _node, ct);
             foreach (var (send, refusal) in refused)
             {
                 await FinishAsync(context, send, MessageStatuses.Cancelled, refusal, "send_cancelled_at_recheck", null, ct);

@@ -5,8 +5,8 @@ using Optline.Storage.Tests.Support;
 namespace Optline.Storage.Tests.Outbox;
 
 /// <summary>
-/// A conversation's messages reach the contact in the order they were queued, across a carrier outage: a message that
-/// waits for a retry holds back the later ones of its conversation, and no other conversation's.
+/// A conversation's messages reach the contact in the order they were queued, across a carrier outage and a crash: a
+/// message that waits for a retry, or is in flight, holds back the later ones of its conversation, and no other conversation's.
 /// </summary>
 public sealed class ConversationOrderTests
 {
@@ -34,7 +34,8 @@ public sealed class ConversationOrderTests
         Assert.Equal(["queued", "queued"], await db.RowsAsync(
             "SELECT m.status FROM messages m WHERE m.conversation_id = @c AND m.direction = 1 ORDER BY m.seq", r => r.GetString(0), ("@c", second.ConversationId)));
 
-        // Second was due first, yet no claim takes it before First: not while First waits, nor in the claim that takes First.
+        // Second was due first, yet no claim takes it before First: not while First waits, nor in the claim that takes
+        // First. The next claim takes it, to be sent behind First in this dispatcher's lane.
         db.Time.Advance(TimeSpan.FromSeconds(4));
         Assert.Empty(await db.Outbox.ClaimDueAsync(10));
         db.Time.Advance(TimeSpan.FromSeconds(1));
@@ -44,6 +45,25 @@ public sealed class ConversationOrderTests
         Assert.Equal(("First", 2), (retried.Body, retried.Attempt));
         Assert.Equal(("Second", 1), (next.Body, next.Attempt)); // released, not counted as an attempt
         Assert.Null(await db.Outbox.RecheckAsync(next)); // First is claimed: in flight ahead of it
+    }
+
+    [Theory, AllDatabases]
+    public async Task A_message_waits_while_an_earlier_one_is_in_flight_at_another_node_or_at_one_that_died(string provider)
+    {
+        await using var db = await SendOutcomeTests.UngatedAsync(provider);
+        var other = db.OpenNode().Outbox;
+        await db.Conversations.LineSendAsync(db.Line, Contact, Channel.Sms, "First", "test");
+        var abandoned = Assert.Single(await db.Outbox.ClaimDueAsync(10)); // and this node dies before sending it
+        await db.Conversations.LineSendAsync(db.Line, Contact, Channel.Sms, "Second", "test");
+        await db.Conversations.LineSendAsync(db.Line, Other, Channel.Sms, "Elsewhere", "test");
+        db.Time.Advance(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(["Elsewhere"], (await other.ClaimDueAsync(10)).Select(s => s.Body));
+
+        db.Time.Advance(db.OutboxOptions.ClaimTimeout);
+        var taken = await other.ClaimDueAsync(10);
+        Assert.Equal([("First", 2), ("Second", 1)], taken.Select(s => (s.Body, s.Attempt)));
+        Assert.Equal(abandoned.MessageId, taken[0].MessageId);
     }
 
     [Theory, AllDatabases]
