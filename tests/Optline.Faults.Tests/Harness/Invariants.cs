@@ -7,7 +7,8 @@ namespace Optline.Faults;
 /// the harness's ledger:
 /// every acknowledged inbound stored exactly once; every acknowledged API send stored; every STOP honoured; nothing reaches
 /// the carrier after a STOP was acknowledged (a send that had already started at the carrier is in flight, not after);
-/// every held message ends once; every queued message ends sent or cancelled, and is sent at most once; the chain verifies;
+/// every held message ends once; every queued message ends sent or cancelled, and is sent at most once; a conversation's
+/// messages reach the carrier in the order they were queued; the chain verifies;
 /// the log holds no secret, body or full number.
 /// </summary>
 public static class Invariants
@@ -219,6 +220,19 @@ public static class Invariants
                 $"their messages are recorded as: {string.Join(", ", unrecordedStatuses.GroupBy(s => s).Select(g => $"{g.Count()} × {g.Key}"))}");
         }
 
+        // A conversation's own messages first reach the carrier in the order they were queued: their order in the
+        // messages table (held ones are released in theirs, before anything the line writes after the release).
+        var outOfOrder = OutOfOrder(store, accepted, Of);
+        if (ledger.DatabaseOutages.Count > 0)
+        {
+            // A message whose last re-check failed with the database waits for its claim to run out, and a later one may pass it.
+            notes.AddRange(outOfOrder.Select(o => $"with the database away: {o}"));
+        }
+        else
+        {
+            violations.AddRange(outOfOrder);
+        }
+
         // Every queued message ends: nothing left to send, nothing dead-lettered, nothing stuck in 'queued'.
         var pending = store.Outbox.Count(o => !o.Dead);
         if (pending > 0)
@@ -261,6 +275,36 @@ public static class Invariants
             Notes = notes,
             Duration = duration,
         };
+    }
+
+    private static List<string> OutOfOrder(StoreSnapshot store, IReadOnlyList<CarrierRequest> accepted, Func<StoredMessage, (string Line, string Contact)> of)
+    {
+        var firstAccepted = accepted.GroupBy(r => (r.From ?? string.Empty, r.To, r.Body ?? string.Empty)).ToDictionary(g => g.Key, g => g.Min(r => r.Arrived));
+        var outOfOrder = new List<string>();
+        foreach (var conversation in store.Messages.Where(m => m.IsOutbound && m.TemplateId is null).GroupBy(m => m.ConversationId))
+        {
+            (TimeSpan At, string Body)? latest = null;
+            foreach (var message in conversation)
+            {
+                var (line, contact) = of(message);
+                if (!firstAccepted.TryGetValue((line, contact, message.Body), out var at))
+                {
+                    continue;
+                }
+
+                if (latest is { } before && at < before.At)
+                {
+                    outOfOrder.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"OUT OF ORDER: '{message.Body}' reached {contact} {(before.At - at).TotalMilliseconds:0} ms before '{before.Body}', which was queued before it"));
+                }
+                else
+                {
+                    latest = (at, message.Body);
+                }
+            }
+        }
+
+        return outOfOrder;
     }
 
     private static string SinceRestart(Ledger ledger, TimeSpan at) =>
