@@ -46,7 +46,9 @@ public sealed partial class OutboxDispatcher(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // The database is down or a claim failed: nothing was sent; try again shortly.
+                    // The database is down or a claim failed: nothing was sent; try again shortly. Should the claim have
+                    // been made all the same, its messages wait for it to run out, and their conversations' later ones too.
+                    outbox.ForgetClaims();
                     LogStorageUnavailable(logger, ex);
                     await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
                     continue;
@@ -82,6 +84,7 @@ public sealed partial class OutboxDispatcher(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The claims time out and the messages are tried again: at least once, never lost.
+                outbox.ForgetClaims();
                 LogStorageUnavailable(logger, ex);
             }
         }
@@ -91,6 +94,11 @@ public sealed partial class OutboxDispatcher(
     private async Task SendGroupAsync(IReadOnlyList<SenderLanes.LaneMessage> queued, SenderLanes.Lane lane, CancellationToken ct)
     {
         var group = queued.Where(m => ClaimHolds(m, time.GetUtcNow())).ToList();
+        if (group.Count < queued.Count)
+        {
+            outbox.ForgetClaims(); // the others are left to whoever claims them next; see SendOneAsync
+        }
+
         if (group.Count == 0)
         {
             return;
@@ -108,7 +116,8 @@ public sealed partial class OutboxDispatcher(
             }
             catch (Exception ex) when (ex is StorageUnavailableException or System.Data.Common.DbException)
             {
-                // Nothing was sent: the claims time out and the messages are tried again.
+                // Nothing was sent: the claims time out and the messages are tried again, before their conversations' later ones.
+                outbox.ForgetClaims();
                 LogStorageUnavailable(logger, ex);
                 return;
             }
@@ -166,7 +175,8 @@ public sealed partial class OutboxDispatcher(
                 if (!ClaimHolds(queued, time.GetUtcNow()))
                 {
                     // Its claim ran out while it waited (behind a slow carrier call): it may have been taken again, here
-                    // or on another node, and is left to the newer claim.
+                    // or on another node, and is left to the newer claim, which its conversation's later ones wait for.
+                    outbox.ForgetClaims();
                     return null;
                 }
 
@@ -198,6 +208,8 @@ public sealed partial class OutboxDispatcher(
         }
         catch (StorageUnavailableException ex)
         {
+            // The failure may not be recorded: the row may still be claimed here, and is then left to its claim running out.
+            outbox.ForgetClaims();
             LogStorageUnavailable(logger, ex);
         }
 

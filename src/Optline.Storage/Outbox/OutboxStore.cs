@@ -54,7 +54,7 @@ public sealed class OutboxStore
     private readonly WriteCoalescer<(ClaimedSend Send, string? ProviderMessageId), bool> _sent;
 
     /// <summary>This dispatcher's name on the claims it makes, new at each start (a process that died leaves its claims to another).</summary>
-    private readonly long _node = Random.Shared.NextInt64(1, long.MaxValue);
+    private long _node = NewNode();
 
     public OutboxStore(OptlineDatabase database, OrganizationStore organizations, OutboxOptions options)
     {
@@ -74,6 +74,16 @@ public sealed class OutboxStore
     /// </summary>
     public const string Behind = "behind an earlier message of its conversation";
 
+    /// <summary>
+    /// Gives up the claims this dispatcher holds for messages it will not send (their sends were abandoned): they count
+    /// from now on as another dispatcher's, so that the later messages of their conversations wait until those claims
+    /// run out and the messages are claimed again, instead of passing them. Claims still in the lanes are only
+    /// renamed: their sends and records go on.
+    /// </summary>
+    public void ForgetClaims() => Interlocked.Exchange(ref _node, NewNode());
+
+    private static long NewNode() => Random.Shared.NextInt64(1, long.MaxValue);
+
     /// <summary>Claims up to <paramref name="limit"/> due messages; those whose consent no longer holds are cancelled instead.</summary>
     public async Task<IReadOnlyList<ClaimedSend>> ClaimDueAsync(int limit, CancellationToken cancellationToken = default) =>
         (await ClaimDueAsync(new ClaimRequest(limit), cancellationToken)).Claimed;
@@ -82,7 +92,8 @@ public sealed class OutboxStore
     public Task<ClaimResult> ClaimDueAsync(ClaimRequest request, CancellationToken cancellationToken = default) =>
         _database.WriteAsync(async (context, ct) =>
         {
-            var candidates = await Claims.CandidatesAsync(context, request, _node, ct);
+            var node = Interlocked.Read(ref _node);
+            var candidates = await Claims.CandidatesAsync(context, request, node, ct);
             var policies = new Dictionary<long, ConsentPolicy>();
             var allowed = new List<ClaimedSend>(candidates.Count);
             var refused = new List<(ClaimedSend Send, string Refusal)>();
@@ -104,7 +115,7 @@ public sealed class OutboxStore
             }
 
             var claimed = request.Choose?.Invoke(allowed) ?? allowed;
-            await Claims.MarkClaimedAsync(context, claimed, context.Now + _options.ClaimTimeout, _node, ct);
+            await Claims.MarkClaimedAsync(context, claimed, context.Now + _options.ClaimTimeout, node, ct);
             foreach (var (send, refusal) in refused)
             {
                 await FinishAsync(context, send, MessageStatuses.Cancelled, refusal, "send_cancelled_at_recheck", null, ct);

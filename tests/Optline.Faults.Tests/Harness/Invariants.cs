@@ -225,7 +225,8 @@ public static class Invariants
         var outOfOrder = OutOfOrder(store, accepted, Of);
         if (ledger.DatabaseOutages.Count > 0)
         {
-            // A message whose last re-check failed with the database waits for its claim to run out, and a later one may pass it.
+            // Shown, not counted: with the database away a dispatcher gives up every claim it may hold, and their messages
+            // keep their place; a break of order here would point at a write whose fate it misjudged.
             notes.AddRange(outOfOrder.Select(o => $"with the database away: {o}"));
         }
         else

@@ -67,6 +67,24 @@ public sealed class ConversationOrderTests
     }
 
     [Theory, AllDatabases]
+    public async Task A_message_waits_for_one_its_dispatcher_gave_up_sending_to_be_claimed_again(string provider)
+    {
+        await using var db = await SendOutcomeTests.UngatedAsync(provider);
+        await db.Conversations.LineSendAsync(db.Line, Contact, Channel.Sms, "First", "test");
+        var abandoned = Assert.Single(await db.Outbox.ClaimDueAsync(10));
+        db.Outbox.ForgetClaims(); // its last re-check failed with the database, say: it will not be sent under this claim
+        await db.Conversations.LineSendAsync(db.Line, Contact, Channel.Sms, "Second", "test");
+        db.Time.Advance(TimeSpan.FromSeconds(3));
+
+        Assert.Empty(await db.Outbox.ClaimDueAsync(10));
+
+        db.Time.Advance(db.OutboxOptions.ClaimTimeout);
+        var taken = await db.Outbox.ClaimDueAsync(10);
+        Assert.Equal([("First", 2), ("Second", 1)], taken.Select(s => (s.Body, s.Attempt)));
+        Assert.Equal(abandoned.MessageId, taken[0].MessageId);
+    }
+
+    [Theory, AllDatabases]
     public async Task A_dead_letter_holds_nothing_back(string provider)
     {
         await using var db = await SendOutcomeTests.UngatedAsync(provider);
