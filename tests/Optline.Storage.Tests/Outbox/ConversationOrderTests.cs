@@ -60,10 +60,7 @@ public sealed class ConversationOrderTests
 
         Assert.Equal(["Elsewhere"], (await other.ClaimDueAsync(10)).Select(s => s.Body));
 
-        db.Time.Advance(db.OutboxOptions.ClaimTimeout);
-        var taken = await other.ClaimDueAsync(10);
-        Assert.Equal([("First", 2), ("Second", 1)], taken.Select(s => (s.Body, s.Attempt)));
-        Assert.Equal(abandoned.MessageId, taken[0].MessageId);
+        await AfterTheClaimRunsOutBothAreClaimedInOrderAsync(db, other, abandoned);
     }
 
     [Theory, AllDatabases]
@@ -78,10 +75,7 @@ public sealed class ConversationOrderTests
 
         Assert.Empty(await db.Outbox.ClaimDueAsync(10));
 
-        db.Time.Advance(db.OutboxOptions.ClaimTimeout);
-        var taken = await db.Outbox.ClaimDueAsync(10);
-        Assert.Equal([("First", 2), ("Second", 1)], taken.Select(s => (s.Body, s.Attempt)));
-        Assert.Equal(abandoned.MessageId, taken[0].MessageId);
+        await AfterTheClaimRunsOutBothAreClaimedInOrderAsync(db, db.Outbox, abandoned);
     }
 
     [Theory, AllDatabases]
@@ -115,5 +109,13 @@ public sealed class ConversationOrderTests
         db.Time.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(["First"], (await db.Outbox.ClaimDueAsync(10)).Select(s => s.Body));
         Assert.Equal(["Later"], (await db.Outbox.ClaimDueAsync(10)).Select(s => s.Body));
+    }
+
+    private static async Task AfterTheClaimRunsOutBothAreClaimedInOrderAsync(TestDatabase db, OutboxStore claimer, ClaimedSend abandoned)
+    {
+        db.Time.Advance(db.OutboxOptions.ClaimTimeout);
+        var taken = await claimer.ClaimDueAsync(10);
+        Assert.Equal([("First", 2), ("Second", 1)], taken.Select(s => (s.Body, s.Attempt)));
+        Assert.Equal(abandoned.MessageId, taken[0].MessageId);
     }
 }
