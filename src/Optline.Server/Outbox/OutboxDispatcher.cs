@@ -83,7 +83,8 @@ public sealed partial class OutboxDispatcher(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The claims time out and the messages are tried again: at least once, never lost.
+                // The claims time out and the messages are tried again (at least once, never lost), each before its
+                // conversation's later ones.
                 outbox.ForgetClaims();
                 LogStorageUnavailable(logger, ex);
             }
@@ -108,19 +109,9 @@ public sealed partial class OutboxDispatcher(
         var flights = group.Select(m => inFlight.Begin(m.Message.To)).ToList();
         try
         {
-            string?[] refusals;
             var recheckedAt = time.GetUtcNow();
-            try
-            {
-                refusals = await Task.WhenAll(group.Select(m => outbox.RecheckAsync(m.Message, ct)));
-            }
-            catch (Exception ex) when (ex is StorageUnavailableException or System.Data.Common.DbException)
-            {
-                // Nothing was sent: the claims time out and the messages are tried again, before their conversations' later ones.
-                outbox.ForgetClaims();
-                LogStorageUnavailable(logger, ex);
-                return;
-            }
+            // Should the database fail here, nothing was sent: SendAsync gives the claims up, and they time out.
+            var refusals = await Task.WhenAll(group.Select(m => outbox.RecheckAsync(m.Message, ct)));
 
             // Conversations whose message in this group was not sent: the carrier reported the contact unsubscribed (the
             // opt-out it recorded), or the message waits for a retry (its conversation's later ones must wait behind it).
