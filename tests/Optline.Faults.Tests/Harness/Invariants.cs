@@ -193,7 +193,9 @@ public static class Invariants
             .GroupBy(m => (Of(m).Line, Of(m).Contact, m.Body)).ToDictionary(g => g.Key, g => g.ToList());
         var unrecordedDeliveries = 0;
         var unrecordedStatuses = new List<string>();
-        foreach (var key in accepted.GroupBy(r => (r.From ?? string.Empty, r.To, r.Body ?? string.Empty)))
+        // What reached the carrier, by (line, contact, body): every acceptance of each message.
+        var acceptedByMessage = accepted.GroupBy(r => (r.From ?? string.Empty, r.To, r.Body ?? string.Empty)).ToList();
+        foreach (var key in acceptedByMessage)
         {
             var rows = rowsByKey.GetValueOrDefault(key.Key) ?? [];
             var orphans = key.Where(r => !recordedIds.Contains(r.ProviderId!)).ToList();
@@ -222,7 +224,7 @@ public static class Invariants
 
         // A conversation's own messages first reach the carrier in the order they were queued: their order in the
         // messages table (held ones are released in theirs, before anything the line writes after the release).
-        var outOfOrder = OutOfOrder(store, accepted, Of);
+        var outOfOrder = OutOfOrder(store, acceptedByMessage, Of);
         if (ledger.DatabaseOutages.Count > 0)
         {
             // Shown, not counted: with the database away a dispatcher gives up every claim it may hold, and their messages
@@ -278,9 +280,10 @@ public static class Invariants
         };
     }
 
-    private static List<string> OutOfOrder(StoreSnapshot store, IReadOnlyList<CarrierRequest> accepted, Func<StoredMessage, (string Line, string Contact)> of)
+    private static List<string> OutOfOrder(
+        StoreSnapshot store, IEnumerable<IGrouping<(string Line, string Contact, string Body), CarrierRequest>> acceptedByMessage, Func<StoredMessage, (string Line, string Contact)> of)
     {
-        var firstAccepted = accepted.GroupBy(r => (r.From ?? string.Empty, r.To, r.Body ?? string.Empty)).ToDictionary(g => g.Key, g => g.Min(r => r.Arrived));
+        var firstAccepted = acceptedByMessage.ToDictionary(g => g.Key, g => g.Min(r => r.Arrived));
         var outOfOrder = new List<string>();
         foreach (var conversation in store.Messages.Where(m => m.IsOutbound && m.TemplateId is null).GroupBy(m => m.ConversationId))
         {
