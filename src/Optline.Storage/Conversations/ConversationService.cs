@@ -42,7 +42,7 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
         {
             Task<EventOutcome> SendAsync(LookedUp found)
             {
-                var id = Guid.CreateVersion7(context.Now);
+                var id = TimeOrderedIds.New(context.Now);
                 var trigger = new Trigger(id, Direction.Outbound, body, null);
                 var cause = new AuditEntry("line_message") { Text = body, Detail = actor };
                 return ProcessAsync(context, line, contact, channel, new LineSent(id, body, context.Now), trigger, cause, ct, found);
@@ -60,7 +60,7 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
         database.WriteAsync((context, ct) => OnceAsync(context, message.Provider, message.ProviderMessageId, message.Line.Id, message.Contact, message.Channel,
             found =>
             {
-                var id = Guid.CreateVersion7(context.Now);
+                var id = TimeOrderedIds.New(context.Now);
                 var trigger = new Trigger(id, Direction.Inbound, message.Body, message.ProviderMessageId);
                 var cause = new AuditEntry("contact_message")
                 {

@@ -31,7 +31,7 @@ internal sealed class EffectApplier(WriteContext context, OutboxOptions outbox, 
                 await SendToContactAsync(send, ct);
                 break;
             case NoticeToLine notice:
-                var noticeId = Guid.CreateVersion7(context.Now);
+                var noticeId = TimeOrderedIds.New(context.Now);
                 await MessageRows.InsertAsync(context, noticeId, row.Id, MessageKind.Notice, null, notice.Text.Text, MessageStatuses.Delivered, ct, template: notice.Text);
                 await AuditAsync("notice_to_line", noticeId, notice.Text.Text, ct, notice.Text);
                 break;
@@ -101,7 +101,7 @@ internal sealed class EffectApplier(WriteContext context, OutboxOptions outbox, 
 
     private async Task SendToContactAsync(SendToContact send, CancellationToken ct)
     {
-        var id = Guid.CreateVersion7(context.Now);
+        var id = TimeOrderedIds.New(context.Now);
         await MessageRows.InsertAsync(context, id, row.Id, MessageKind.Message, Direction.Outbound, send.Text.Text, MessageStatuses.Queued, ct,
             template: send.Text, asWhatsAppTemplate: send.AsWhatsAppTemplate);
         await OutboxRows.EnqueueAsync(context, outbox, id, row.OrganizationId, row.Id, line.Number, row.Channel, SendRequirement.For(send.Text.Template), ct);

@@ -30,7 +30,7 @@ internal sealed partial class CutOffCommits : IAsyncDisposable
     }
 
     /// <summary>A new batch's marker: time-ordered, so that markers are appended to their index.</summary>
-    public string NewMarker() => Guid.CreateVersion7(_time.GetUtcNow()).ToString();
+    public string NewMarker() => TimeOrderedIds.New(_time.GetUtcNow()).ToString();
 
     /// <summary>
     /// Asks whether the cut-off batch committed, then calls <paramref name="answer"/> with true (it did), false (it did not)

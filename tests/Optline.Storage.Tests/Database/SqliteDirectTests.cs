@@ -44,6 +44,16 @@ public sealed class SqliteDirectTests : IDisposable
     }
 
     [Fact]
+    public void An_empty_text_is_stored_as_an_empty_text_not_as_null()
+    {
+        using var direct = SqliteDirect.TryPrepare(Command(Insert))!;
+
+        direct.TryExecute(Command(Insert, Values(id: 1, text: string.Empty)).Parameters);
+
+        Assert.Equal("text:''", Row(1, ["text"]));
+    }
+
+    [Fact]
     public void Rows_changed_are_counted_as_Microsoft_Data_Sqlite_counts_them()
     {
         Command(Insert, Values(id: 1, text: "a")).ExecuteNonQuery();
