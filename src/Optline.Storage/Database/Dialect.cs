@@ -17,6 +17,9 @@ public abstract class Dialect
 
     public abstract DbConnection CreateConnection();
 
+    /// <summary>The connection of a group-commit writer.</summary>
+    public virtual DbConnection CreateWriterConnection() => CreateConnection();
+
     public abstract string SchemaSql(string template);
 
     public abstract object Uuid(Guid id);
@@ -48,6 +51,7 @@ public sealed class SqliteDialect(string connectionString) : Dialect
     {
         SQLitePCL.Batteries_V2.Init();
         MemoryStatisticsOff = SQLitePCL.raw.sqlite3_config(ConfigMemoryStatistics, 0) == SQLitePCL.raw.SQLITE_OK;
+        WalWriteBuffer.Register();
     }
 
     /// <summary>Whether this process's SQLite runs without allocation statistics.</summary>
@@ -68,6 +72,13 @@ public sealed class SqliteDialect(string connectionString) : Dialect
     public string DataSource => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
     public override DbConnection CreateConnection() => new SqliteConnection(_connectionString);
+
+    /// <summary>
+    /// Not from the pool: a pooled handle could have opened its log on another thread, unbuffered
+    /// (<see cref="WalWriteBuffer"/>), and the writer's handle, which keeps its own settings, should not serve reads later.
+    /// </summary>
+    public override DbConnection CreateWriterConnection() =>
+        new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
 
     public override string SchemaSql(string template) => template
         .Replace("{id}", "INTEGER PRIMARY KEY", StringComparison.Ordinal)
@@ -93,13 +104,21 @@ public sealed class SqliteDialect(string connectionString) : Dialect
     /// file grown past twice the checkpointer's bound is cut back to that. A statement's undo journal stays in memory:
     /// past 64 KB (a multi-row statement of the outbox) SQLite would otherwise spill it to a temporary file created and
     /// deleted inside the batch, several times a second at saturation. It is never needed after a crash.
+    /// Dirty pages stay in that cache until the commit (<c>cache_spill=OFF</c>) and every commit syncs the log
+    /// (<c>synchronous=FULL</c>, checked here): the two conditions under which <see cref="WalWriteBuffer"/> may gather
+    /// the writer's log writes.
     /// </summary>
     public override async Task PrepareWriterAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY; " +
+        command.CommandText = "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-16384; PRAGMA cache_spill=OFF; PRAGMA temp_store=MEMORY; " +
             $"PRAGMA journal_size_limit={2 * WalCheckpointer.CatchUpAfterFrames * PageSize};";
         await command.ExecuteNonQueryAsync(cancellationToken);
+        command.CommandText = "PRAGMA synchronous";
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) < 2)
+        {
+            throw new InvalidOperationException("The writer's connection must sync the log at every commit (synchronous=FULL).");
+        }
     }
 
     /// <summary>Page cache of one pooled read connection, in KiB: the upper levels of the indexes a lookup walks.</summary>

@@ -48,7 +48,11 @@ public sealed partial class EventWriter : IAsyncDisposable
         _writers = dialect.IsPostgres
             ? [.. _queues.Select(queue => Task.Run(() => RunAsync(queue, dedicatedThread: false)))]
             : [.. _queues.Select(queue => Task.Factory.StartNew(
-                () => RunAsync(queue, dedicatedThread: true).GetAwaiter().GetResult(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))];
+                () =>
+                {
+                    WalWriteBuffer.BufferOnThisThread = true;
+                    RunAsync(queue, dedicatedThread: true).GetAwaiter().GetResult();
+                }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))];
     }
 
     /// <summary>How many writers commit side by side, each on its own connection.</summary>
@@ -363,7 +367,7 @@ public sealed partial class EventWriter : IAsyncDisposable
 
     private async Task<WriterConnection> OpenAsync()
     {
-        var connection = _dialect.CreateConnection();
+        var connection = _dialect.CreateWriterConnection();
         await connection.OpenAsync();
         await _dialect.PrepareAsync(connection, CancellationToken.None);
         await _dialect.PrepareWriterAsync(connection, CancellationToken.None);

@@ -43,20 +43,23 @@ public sealed class DurabilityTests
     }
 
     [Fact]
-    public async Task The_sqlite_writer_keeps_statement_journals_in_memory_and_checkpoints_aside()
+    public async Task The_sqlite_writer_keeps_statement_journals_and_dirty_pages_in_memory_and_checkpoints_aside()
     {
         await using var db = await TestDatabase.CreateAsync("sqlite");
 
-        var (temp, autoCheckpoint) = await db.Database.WriteAsync(async (context, ct) =>
+        var (temp, autoCheckpoint, spill) = await db.Database.WriteAsync(async (context, ct) =>
         {
             await using var tempStore = context.Command("PRAGMA temp_store");
             await using var checkpoint = context.Command("PRAGMA wal_autocheckpoint");
+            await using var cacheSpill = context.Command("PRAGMA cache_spill");
             return (Convert.ToString(await tempStore.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture),
-                Convert.ToString(await checkpoint.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture));
+                Convert.ToString(await checkpoint.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture),
+                Convert.ToString(await cacheSpill.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture));
         });
 
         Assert.Equal("2", temp); // 2 = MEMORY
         Assert.Equal("0", autoCheckpoint);
+        Assert.Equal("0", spill); // dirty pages reach the log only with their commit (WalWriteBuffer)
     }
 
     [Fact]
