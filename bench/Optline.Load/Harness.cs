@@ -195,7 +195,7 @@ public sealed partial class Harness(LoadOptions options)
             Fmt.N(perCommit, 1), $"{Fmt.Rate(batches / saturated.Measured.TotalSeconds)} commits", "", "≥ 8", perCommit >= 8, Detail: $"EventWriter.Stats of the server's OptlineDatabase over the saturation window: {events:N0} events in {batches:N0} commits (one fsync each); the writer spent {Fmt.Ms((after.CommitTime - before.CommitTime).TotalMilliseconds / Math.Max(1, batches))} a commit flushing and committing, {(after.CommitTime - before.CommitTime) / saturated.Measured:P0} of the window"));
 
         // Open loop at half the measured maximum: latency from the intended send time.
-        var rate = Math.Max(1, max / 2);
+        var rate = options.OpenLoopRate ?? Math.Max(1, max / 2);
         var openDuration = pg ? _t.OpenLoop / 2 : _t.OpenLoop;
         var (pauseBefore, gen0, gen1, gen2) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var open = await HttpLoad.OpenLoopAsync(http, optline.Next, rate, openDuration);

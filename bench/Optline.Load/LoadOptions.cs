@@ -28,6 +28,9 @@ public sealed record LoadOptions
     /// <summary>The inbound mix of the webhook, storage and PostgreSQL phases (default: <see cref="TrafficMix.Realistic"/>).</summary>
     public TrafficMix Mix { get; init; } = TrafficMix.Realistic;
 
+    /// <summary>The open loop's rate instead of half the measured maximum, to compare two builds' latency at the same load.</summary>
+    public double? OpenLoopRate { get; init; }
+
     /// <summary>Overrides the saturation window (to attach dotnet-trace or dotnet-counters to a long one).</summary>
     public TimeSpan? Saturation { get; init; }
 
@@ -71,6 +74,8 @@ public sealed record LoadOptions
           --mix first=F,yes=Y,stop=S,duplicate=D
                                   shares of the inbound mix (the rest is ordinary traffic from contacts who opted in);
                                   default first=0.10,yes=0.08,stop=0.02,duplicate=0.05
+          --open-loop-rate R      the latency runs (W3, P3) at R requests a second instead of half the measured maximum,
+                                  to compare two builds at the same load
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -114,6 +119,9 @@ public sealed record LoadOptions
                     break;
                 case "--mix":
                     options = options with { Mix = TrafficMix.Parse(Value()) };
+                    break;
+                case "--open-loop-rate":
+                    options = options with { OpenLoopRate = double.Parse(Value(), CultureInfo.InvariantCulture) };
                     break;
                 case "-h" or "--help":
                     throw new UsageRequestedException();
