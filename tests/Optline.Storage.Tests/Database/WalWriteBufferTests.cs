@@ -63,8 +63,7 @@ public sealed class WalWriteBufferTests
         var (_, fileWrites) = Minus(WalWriteBuffer.StatsFor(log), before);
         Assert.True(fileWrites > 1, $"{fileWrites} writes: 4.5 MB went to the file in pieces");
         var expected = Convert.ToHexString(SHA256.HashData(payloads.SelectMany(p => p).ToArray()));
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(db.Options.ConnectionString) { Pooling = false }.ToString());
-        await connection.OpenAsync();
+        await using var connection = await OpenOwnConnectionAsync(db);
         await using var read = connection.CreateCommand();
         read.CommandText = "SELECT payload FROM bulk ORDER BY id";
         await using var reader = await read.ExecuteReaderAsync();
@@ -99,10 +98,17 @@ public sealed class WalWriteBufferTests
 
     private static async Task<string?> ReadTextAsync(TestDatabase db, string sql)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(db.Options.ConnectionString) { Pooling = false }.ToString());
-        await connection.OpenAsync();
+        await using var connection = await OpenOwnConnectionAsync(db);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A connection out of the pool: its own handle on the log, which reads only what reached the file.</summary>
+    private static async Task<SqliteConnection> OpenOwnConnectionAsync(TestDatabase db)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(db.Options.ConnectionString) { Pooling = false }.ToString());
+        await connection.OpenAsync();
+        return connection;
     }
 }
