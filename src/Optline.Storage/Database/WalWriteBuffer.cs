@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace Optline.Storage.Database;
 
 /// <summary>
-/// Gathers the writer's log writes into one write per commit. SQLite writes each page of a commit to the log with two
+/// Gathers the writer's log writes into a few writes per commit. SQLite writes each page of a commit to the log with two
 /// system calls (the frame's header, then the page), ≈ 250 a commit at saturation, and on this kind of virtual machine a
 /// system call costs more than the bytes it copies: the writer spent a third of its time in them.
 /// <para>
@@ -135,11 +135,11 @@ internal static unsafe partial class WalWriteBuffer
     private static int Write(SqliteFile* file, byte* data, int amount, long offset)
     {
         var log = (LogFile*)file;
+        Count(log, fileWrite: false);
         if (log->Length > 0 && offset == log->Start + log->Length && log->Length + amount <= Capacity)
         {
             Buffer.MemoryCopy(data, log->Buffer + log->Length, Capacity - log->Length, amount);
             log->Length += amount;
-            Count(log, fileWrite: false);
             return SqliteOk;
         }
 
@@ -149,11 +149,9 @@ internal static unsafe partial class WalWriteBuffer
             return flushed;
         }
 
-        Count(log, fileWrite: false);
-        if (amount > PlatformWriteLimit)
+        if (amount > Capacity)
         {
-            Count(log, fileWrite: true);
-            return log->Inner->Methods->Write(log->Inner, data, amount, offset);
+            return WriteInPieces(log, data, amount, offset);
         }
 
         if (log->Buffer is null)
@@ -169,17 +167,17 @@ internal static unsafe partial class WalWriteBuffer
     /// <summary>What waits reaches the file. What could not be written is dropped with the error: SQLite fails the commit.</summary>
     private static int Flush(LogFile* log)
     {
-        if (log->Length == 0)
-        {
-            return SqliteOk;
-        }
-
         var length = log->Length;
         log->Length = 0;
+        return length == 0 ? SqliteOk : WriteInPieces(log, log->Buffer, length, log->Start);
+    }
+
+    private static int WriteInPieces(LogFile* log, byte* data, int length, long offset)
+    {
         for (var written = 0; written < length; written += PlatformWriteLimit)
         {
             Count(log, fileWrite: true);
-            var result = log->Inner->Methods->Write(log->Inner, log->Buffer + written, Math.Min(PlatformWriteLimit, length - written), log->Start + written);
+            var result = log->Inner->Methods->Write(log->Inner, data + written, Math.Min(PlatformWriteLimit, length - written), offset + written);
             if (result != SqliteOk)
             {
                 return result;
