@@ -65,6 +65,9 @@ public sealed partial class EventWriter : IAsyncDisposable
     public (long Batches, long Events, TimeSpan CommitTime) Stats =>
         (Interlocked.Read(ref _batches), Interlocked.Read(ref _events), TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks)));
 
+    /// <summary>SQLite: how often the writer copied the rest of its log itself, between two batches, and the time that took.</summary>
+    public (long Count, TimeSpan Time) CatchUps => _checkpointer?.CatchUps ?? (0, TimeSpan.Zero);
+
     /// <summary>Batches whose attempt together failed and that ran again event by event.</summary>
     public long BatchesRunAgain => Interlocked.Read(ref _runAgain);
 
@@ -140,7 +143,7 @@ public sealed partial class EventWriter : IAsyncDisposable
                 await CommitBatchAsync(connection, batch);
                 if (_checkpointer?.TakeCatchUp() == true)
                 {
-                    await WalCheckpointer.CheckpointAsync(connection.Connection);
+                    await _checkpointer.CatchUpAsync(connection.Connection);
                 }
             }
             catch (CommitInDoubtException doubt)

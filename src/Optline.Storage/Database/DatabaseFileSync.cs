@@ -1,0 +1,61 @@
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+
+namespace Optline.Storage.Database;
+
+/// <summary>
+/// Syncs a connection's database file through SQLite's own handle of it (no second descriptor: closing one would drop
+/// the process's POSIX locks on the file). A passive checkpoint that cannot copy the whole log, because the writer added
+/// to it meanwhile, writes its pages into the database file but leaves them unsynced: SQLite syncs the file only at the
+/// checkpoint that copies everything, before the log may start over. Beside a busy writer that checkpoint is the
+/// writer's own catch-up, which then waited for every page the checkpoints before it had copied: 40–70 ms a time.
+/// </summary>
+internal static unsafe partial class DatabaseFileSync
+{
+    private const string Library = "e_sqlite3";
+    private const int SqliteOk = 0;
+    private const int FileControlFilePointer = 7;
+    private const int SyncNormal = 2;
+
+    public static void Sync(SqliteConnection connection)
+    {
+        var database = connection.Handle?.DangerousGetHandle() ?? throw new InvalidOperationException("The connection is not open.");
+        SqliteFile* file = null;
+        fixed (byte* main = "main"u8)
+        {
+            Check(sqlite3_file_control(database, main, FileControlFilePointer, &file), "find the database file");
+        }
+
+        if (file is not null && file->Methods is not null)
+        {
+            Check(file->Methods->Sync(file, SyncNormal), "sync the database file");
+        }
+    }
+
+    private static void Check(int result, string what)
+    {
+        if (result != SqliteOk)
+        {
+            throw new IOException($"SQLite could not {what} (error {result}).");
+        }
+    }
+
+    [LibraryImport(Library)]
+    private static partial int sqlite3_file_control(IntPtr database, byte* name, int operation, void* argument);
+
+    /// <summary>SQLite's <c>sqlite3_file</c>: its methods come first.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct SqliteFile
+    {
+        public IoMethods* Methods;
+    }
+
+    /// <summary>The head of SQLite's <c>sqlite3_io_methods</c>, up to the sync this class calls.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct IoMethods
+    {
+        public int Version;
+        public IntPtr Close, Read, Write, Truncate;
+        public delegate* unmanaged[Cdecl]<SqliteFile*, int, int> Sync;
+    }
+}
