@@ -38,6 +38,14 @@ public sealed class WriteAheadLogTests
         // Every page of the database went through the log at least once.
         var pages = await db.ScalarAsync("SELECT page_count FROM pragma_page_count()");
         Assert.True(pages > 2 * WalCheckpointer.CatchUpAfterFrames, $"the test wrote too little to cross the bound ({pages} pages)");
+        await using (var check = new SqliteConnection(db.Options.ConnectionString))
+        {
+            await check.OpenAsync();
+            await using var command = check.CreateCommand();
+            command.CommandText = "PRAGMA integrity_check";
+            Assert.Equal("ok", await command.ExecuteScalarAsync());
+        }
+
         Assert.True(largest <= 4L * WalCheckpointer.CatchUpAfterFrames * FrameBytes,
             $"the log reached {largest / 1024 / 1024} MB; bound {WalCheckpointer.CatchUpAfterFrames} frames; the writer caught up {catchUps} times in {catchUpTime.TotalMilliseconds:N0} ms");
     }
