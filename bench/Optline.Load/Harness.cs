@@ -202,7 +202,8 @@ public sealed partial class Harness(LoadOptions options)
         var open = await HttpLoad.OpenLoopAsync(http, optline.Next, rate, openDuration);
         var catchUpsAfterOpen = host.Database.Writer.CatchUps;
         // The server shares this process: its collections' pauses are part of the latency measured.
-        Log.Line($"{label}: garbage collections during the open loop: pauses {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:N1} ms in all; gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}");
+        var collections = $"garbage collections of this process (server and generator) paused it {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:N0} ms in all: gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}";
+        Log.Line($"{label}: {collections}");
         if (!pg)
         {
             b0Open = await HttpLoad.OpenLoopAsync(bareClient, bareTraffic.Next, rate, openDuration / 2);
@@ -217,7 +218,7 @@ public sealed partial class Harness(LoadOptions options)
             $"p50 {Fmt.Ms(p50)}, p99 {Fmt.Ms(p99)}, p99.9 {Fmt.Ms(open.Percentile(99.9))}; {open.Failed} failed of {open.Succeeded + open.Failed:N0}",
             (b0Open is null ? "" : $"B0 same rate: p50 {Fmt.Ms(b0Open.Percentile(50))}, p99 {Fmt.Ms(b0Open.Percentile(99))}, p99.9 {Fmt.Ms(b0Open.Percentile(99.9))}; ") + $"fsync {Fmt.Ms(fsync)}",
             $"p50 {Fmt.N(p50 / fsync, 1)}×fsync, p99 {Fmt.N(p99 / fsync, 1)}×fsync",
-            $"p50 ≤ {Fmt.Ms(p50Goal)}, p99 ≤ {Fmt.Ms(p99Goal)}", p50 <= p50Goal && p99 <= p99Goal && open.Failed == 0, Detail: $"open loop at {Fmt.Rate(rate)} for {openDuration.TotalSeconds:0} s, latency from each request's intended send time; goals from the fsync time F1{CatchUps(catchUpsBeforeOpen, catchUpsAfterOpen)}"));
+            $"p50 ≤ {Fmt.Ms(p50Goal)}, p99 ≤ {Fmt.Ms(p99Goal)}", p50 <= p50Goal && p99 <= p99Goal && open.Failed == 0, Detail: $"open loop at {Fmt.Rate(rate)} for {openDuration.TotalSeconds:0} s, latency from each request's intended send time; goals from the fsync time F1{CatchUps(catchUpsBeforeOpen, catchUpsAfterOpen)}; {collections}"));
 
         if (!pg)
         {
