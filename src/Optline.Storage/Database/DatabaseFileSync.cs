@@ -42,20 +42,4 @@ internal static unsafe partial class DatabaseFileSync
 
     [LibraryImport(Library)]
     private static partial int sqlite3_file_control(IntPtr database, byte* name, int operation, void* argument);
-
-    /// <summary>SQLite's <c>sqlite3_file</c>: its methods come first.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct SqliteFile
-    {
-        public IoMethods* Methods;
-    }
-
-    /// <summary>The head of SQLite's <c>sqlite3_io_methods</c>, up to the sync this class calls.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoMethods
-    {
-        public int Version;
-        public IntPtr Close, Read, Write, Truncate;
-        public delegate* unmanaged[Cdecl]<SqliteFile*, int, int> Sync;
-    }
 }

@@ -35,7 +35,7 @@ internal static unsafe partial class WalWriteBuffer
     private static readonly Lock RegisterLock = new();
     private static readonly ConcurrentDictionary<string, LogStats> Stats = new(StringComparer.Ordinal);
     private static Vfs* s_platform;
-    private static IoMethods* s_methods;
+    private static SqliteIoMethods* s_methods;
 
     /// <summary>Logs opened on this thread from now on are buffered. The caller commits with <c>synchronous=FULL</c> and <c>cache_spill=OFF</c>.</summary>
     [ThreadStatic]
@@ -57,7 +57,7 @@ internal static unsafe partial class WalWriteBuffer
                 return;
             }
 
-            var methods = (IoMethods*)NativeMemory.AllocZeroed((nuint)sizeof(IoMethods));
+            var methods = (SqliteIoMethods*)NativeMemory.AllocZeroed((nuint)sizeof(SqliteIoMethods));
             methods->Version = 1;
             methods->Close = &Close;
             methods->Read = &Read;
@@ -279,13 +279,6 @@ internal static unsafe partial class WalWriteBuffer
         public long FileWrites;
     }
 
-    /// <summary>SQLite's <c>sqlite3_file</c>: the methods of the file, then the VFS's own state.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct SqliteFile
-    {
-        public IoMethods* Methods;
-    }
-
     /// <summary>A buffered log: SQLite's view of it, the platform's file (which follows it in memory), what waits to be written.</summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct LogFile
@@ -296,26 +289,6 @@ internal static unsafe partial class WalWriteBuffer
         public long Start;
         public int Length;
         public IntPtr Stats;
-    }
-
-    /// <summary>SQLite's <c>sqlite3_io_methods</c>, version 1: a log needs neither shared memory nor memory mapping.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoMethods
-    {
-        public int Version;
-        public delegate* unmanaged[Cdecl]<SqliteFile*, int> Close;
-        public delegate* unmanaged[Cdecl]<SqliteFile*, byte*, int, long, int> Read;
-        public delegate* unmanaged[Cdecl]<SqliteFile*, byte*, int, long, int> Write;
-        public delegate* unmanaged[Cdecl]<SqliteFile*, long, int> Truncate;
-        public delegate* unmanaged[Cdecl]<SqliteFile*, int, int> Sync;
-        public delegate* unmanaged[Cdecl]<SqliteFile*, long*, int> FileSize;
-        public delegate* unmanaged[Cdecl]<SqliteFile*, int, int> Lock;
-        public delegate* unmanaged[Cdecl]<SqliteFile*, int, int> Unlock;
-        public delegate* unmanaged[Cdecl]<SqliteFile*, int*, int> CheckReservedLock;
-        public delegate* unmanaged[Cdecl]<SqliteFile*, int, void*, int> FileControl;
-        public delegate* unmanaged[Cdecl]<SqliteFile*, int> SectorSize;
-        public delegate* unmanaged[Cdecl]<SqliteFile*, int> DeviceCharacteristics;
-        public IntPtr ShmMap, ShmLock, ShmBarrier, ShmUnmap, Fetch, Unfetch;
     }
 
     /// <summary>SQLite's <c>sqlite3_vfs</c> (version 3); only the fields this VFS changes are typed.</summary>
