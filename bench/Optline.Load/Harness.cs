@@ -222,11 +222,56 @@ public sealed partial class Harness(LoadOptions options)
 
         if (!pg)
         {
-            await ApiSendsAndLookupsAsync(http, pools, connections);
+            await host.DisposeAsync();
+            await OwnProcessLatencyAsync(connection, carrier.Address, pools, rate, openDuration, open);
+            await using var again = await OptlineHost.StartAsync("sqlite", connection, carrier.Address);
+            using var againHttp = HttpLoad.Client(again.Address, Math.Max(connections, 256));
+            await ApiSendsAndLookupsAsync(againHttp, pools, connections);
             await BytesPerEventAsync(seeder, Path.Combine(_data, "webhooks", "optline.db"));
         }
 
         Log.Line($"{label} traffic sent: {optline.Describe()}; fake carrier received {carrier.Count:N0} sends");
+    }
+
+    private TimeSpan OwnProcessWarmup => options.Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// W5: W3's open loop again, with the server as its own process on the same database (<c>dotnet Optline.Server.dll</c>,
+    /// as it is deployed), so that the generator's collections and the server's no longer pause each other, and the
+    /// server's CPU per request can be read apart from the generator's.
+    /// </summary>
+    private async Task OwnProcessLatencyAsync(string connection, Uri carrier, ContactPools pools, double rate, TimeSpan duration, LoadResult inProcess)
+    {
+        var serverDll = Path.Combine(AppContext.BaseDirectory, "Optline.Server.dll");
+        var address = new Uri($"http://127.0.0.1:{Net.FreePort()}");
+        LoadResult? open = null;
+        var (serverCpuMs, generatorPauseMs) = (0.0, 0.0);
+        var run = await ChildAsync(serverDll, [.. OptlineHost.Arguments(address, "sqlite", connection, carrier)], WithServerEnvironment([]), async (uri, pid) =>
+        {
+            using var http = HttpLoad.Client(uri, 256);
+            var traffic = new TwilioTraffic(uri.ToString(), Bench.TwilioAuthToken, Bench.TwilioAccountSid, pools, options.Mix);
+            // A new process: its methods reach their optimised tiers and its SQLite caches fill, during a saturation burst
+            // and then at the rate itself (at 3 s of it, latency was still two to five times the steady state's).
+            await HttpLoad.ClosedLoopAsync(http, traffic.Next, options.Connections, TimeSpan.Zero, _t.Warmup);
+            await HttpLoad.OpenLoopAsync(http, traffic.Next, rate, OwnProcessWarmup);
+            var (cpuBefore, pauseBefore) = (ProcessStats.CpuMs(pid), GC.GetTotalPauseDuration());
+            open = await HttpLoad.OpenLoopAsync(http, traffic.Next, rate, duration);
+            (serverCpuMs, generatorPauseMs) = (ProcessStats.CpuMs(pid) - cpuBefore, (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds);
+            return (Machine.RssBytes(pid), double.NaN, RssKinds(pid));
+        }, address);
+
+        var result = open!;
+        var fsync = Fsync;
+        var (p50, p99) = (result.Percentile(50), result.Percentile(99));
+        var (p50Goal, p99Goal) = (Math.Max(2, 10 * fsync), Math.Max(15, 50 * fsync));
+        var requests = result.Succeeded + result.Failed;
+        _report.Add(new Row("W5", "latency at half the maximum, SQLite, Optline in its own process",
+            $"p50 {Fmt.Ms(p50)}, p99 {Fmt.Ms(p99)}, p99.9 {Fmt.Ms(result.Percentile(99.9))}; {result.Failed} failed of {requests:N0}",
+            $"in this process (W3): p50 {Fmt.Ms(inProcess.Percentile(50))}, p99 {Fmt.Ms(inProcess.Percentile(99))}; fsync {Fmt.Ms(fsync)}",
+            $"p50 {Fmt.N(p50 / fsync, 1)}×fsync, p99 {Fmt.N(p99 / fsync, 1)}×fsync",
+            $"p50 ≤ {Fmt.Ms(p50Goal)}, p99 ≤ {Fmt.Ms(p99Goal)}", p50 <= p50Goal && p99 <= p99Goal && result.Failed == 0,
+            Detail: $"dotnet Optline.Server.dll on W1's database with W1's settings, started after the server in this process stopped; open loop at {Fmt.Rate(rate)} for {duration.TotalSeconds:0} s after a warm-up of {_t.Warmup.TotalSeconds:0} s at saturation and {OwnProcessWarmup.TotalSeconds:0} s at the rate; " +
+                $"the server used {Fmt.N(serverCpuMs * 1000 / Math.Max(1, requests))} µs of CPU per request ({serverCpuMs / duration.TotalMilliseconds:0.00} of a core), RSS {Fmt.Bytes(run.Loaded.Rss)} at the end ({run.Loaded.Kinds}); the generator's own collections paused it {generatorPauseMs:N0} ms"));
     }
 
     private static string Failures(LoadResult result) =>
@@ -692,7 +737,7 @@ public sealed partial class Harness(LoadOptions options)
             bareStarts.Add(bareRun.StartMs);
             bareCpu.Add(bareRun.StartCpuMs);
             bareRss = bareRun.Rss;
-            var run1 = await ChildAsync(serverDll, [], environment, run == 0 ? LookupBurstAsync : null);
+            var run1 = await ChildAsync(serverDll, [], WithServerEnvironment(environment), run == 0 ? LookupBurstAsync : null);
             starts.Add(run1.StartMs);
             cpu.Add(run1.StartCpuMs);
             if (run == 0)
@@ -740,10 +785,9 @@ public sealed partial class Harness(LoadOptions options)
 
     /// <summary>Starts a child process, times its first 200 on /health, notes its RSS, runs <paramref name="then"/>, and kills it.</summary>
     private static async Task<ChildRun> ChildAsync(string dll, string[] arguments,
-        Dictionary<string, string> environment, Func<Uri, int, Task<(long, double, string)>>? then)
+        Dictionary<string, string> environment, Func<Uri, int, Task<(long, double, string)>>? then, Uri? address = null)
     {
-        var port = Net.FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}");
+        address ??= new Uri($"http://127.0.0.1:{Net.FreePort()}");
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
         start.ArgumentList.Add(dll);
         foreach (var argument in arguments)
@@ -806,6 +850,18 @@ public sealed partial class Harness(LoadOptions options)
 
             await process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>The variables of <c>--server-env</c> over <paramref name="environment"/>, for a server started as its own process.</summary>
+    private Dictionary<string, string> WithServerEnvironment(Dictionary<string, string> environment)
+    {
+        var merged = new Dictionary<string, string>(environment);
+        foreach (var (key, value) in options.ServerEnvironment)
+        {
+            merged[key] = value;
+        }
+
+        return merged;
     }
 
     private static string RssKinds(int pid)

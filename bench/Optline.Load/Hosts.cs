@@ -134,6 +134,7 @@ public sealed class FakeTwilio : IAsyncDisposable
 public sealed class OptlineHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private bool _disposed;
 
     private OptlineHost(WebApplication app, Uri address)
     {
@@ -147,15 +148,9 @@ public sealed class OptlineHost : IAsyncDisposable
 
     public OptlineDatabase Database => _app.Services.GetRequiredService<OptlineDatabase>();
 
-    /// <summary>
-    /// Builds the app and prepares its database; <paramref name="beforeStart"/> runs after migrations and the bootstrap
-    /// organization exist and before Kestrel and the outbox dispatcher start (to seed a backlog, say).
-    /// </summary>
-    public static async Task<OptlineHost> StartAsync(string provider, string connectionString, Uri? carrier, string smsProvider = "twilio",
-        IEnumerable<string>? extra = null, Func<OptlineHost, Task>? beforeStart = null)
+    /// <summary>The server's command line in the harness, in this process or as <c>dotnet Optline.Server.dll</c>.</summary>
+    public static List<string> Arguments(Uri address, string provider, string connectionString, Uri? carrier, string smsProvider = "twilio")
     {
-        var port = Net.FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}");
         List<string> args =
         [
             $"--urls={address.ToString().TrimEnd('/')}",
@@ -179,6 +174,18 @@ public sealed class OptlineHost : IAsyncDisposable
             args.Add($"--Optline:Twilio:ApiBaseUrl={carrier.ToString().TrimEnd('/')}");
         }
 
+        return args;
+    }
+
+    /// <summary>
+    /// Builds the app and prepares its database; <paramref name="beforeStart"/> runs after migrations and the bootstrap
+    /// organization exist and before Kestrel and the outbox dispatcher start (to seed a backlog, say).
+    /// </summary>
+    public static async Task<OptlineHost> StartAsync(string provider, string connectionString, Uri? carrier, string smsProvider = "twilio",
+        IEnumerable<string>? extra = null, Func<OptlineHost, Task>? beforeStart = null)
+    {
+        var address = new Uri($"http://127.0.0.1:{Net.FreePort()}");
+        var args = Arguments(address, provider, connectionString, carrier, smsProvider);
         args.AddRange(extra ?? []);
         var app = OptlineApp.Build([.. args]);
         await app.Services.PrepareDatabaseAsync();
@@ -192,8 +199,15 @@ public sealed class OptlineHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Stops the server; a second call does nothing (a phase may stop it early to start it again as its own process).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

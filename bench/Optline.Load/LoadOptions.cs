@@ -31,6 +31,9 @@ public sealed record LoadOptions
     /// <summary>The open loop's rate instead of half the measured maximum, to compare two builds' latency at the same load.</summary>
     public double? OpenLoopRate { get; init; }
 
+    /// <summary>Environment variables for the server when it runs as its own process (W5, D2, D3), to try a runtime setting on it alone.</summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Overrides the saturation window (to attach dotnet-trace or dotnet-counters to a long one).</summary>
     public TimeSpan? Saturation { get; init; }
 
@@ -74,7 +77,9 @@ public sealed record LoadOptions
           --mix first=F,yes=Y,stop=S,duplicate=D
                                   shares of the inbound mix (the rest is ordinary traffic from contacts who opted in);
                                   default first=0.10,yes=0.08,stop=0.02,duplicate=0.05
-          --open-loop-rate R      the latency runs (W3, P3) at R requests a second instead of half the measured maximum,
+          --server-env NAME=VALUE an environment variable for the server when it runs as its own process (W5, D2, D3),
+                                  e.g. a runtime setting to try on it alone; repeatable
+          --open-loop-rate R      the latency runs (W3, W5, P3) at R requests a second instead of half the measured maximum,
                                   to compare two builds at the same load
         """;
 
@@ -122,6 +127,10 @@ public sealed record LoadOptions
                     break;
                 case "--open-loop-rate":
                     options = options with { OpenLoopRate = double.Parse(Value(), CultureInfo.InvariantCulture) };
+                    break;
+                case "--server-env":
+                    var setting = Value().Split('=', 2);
+                    options = options with { ServerEnvironment = new Dictionary<string, string>(options.ServerEnvironment) { [setting[0]] = setting.ElementAtOrDefault(1) ?? "" } };
                     break;
                 case "-h" or "--help":
                     throw new UsageRequestedException();
