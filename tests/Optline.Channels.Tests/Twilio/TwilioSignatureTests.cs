@@ -51,6 +51,28 @@ public sealed class TwilioSignatureTests
         Assert.False(signer.IsValid("https://optline.example/webhooks/twilio/status", form, signature));
     }
 
+    [Fact]
+    public void Signature_over_the_url_with_its_default_port_validates_as_the_sdk_accepts_it()
+    {
+        var token = new string('c', 32);
+        var form = InboundForm("YES");
+        var signature = HarnessSignature(token, "https://optline.example:443/webhooks/twilio", form);
+
+        Assert.True(new TwilioSignature(token).IsValid("https://optline.example/webhooks/twilio", form, signature));
+    }
+
+    [Fact]
+    public void Fields_whose_names_differ_only_in_case_are_both_signed()
+    {
+        var token = new string('c', 32);
+        var url = "https://optline.example/webhooks/twilio";
+        var form = new Dictionary<string, string>(InboundForm("YES")) { ["body"] = "STOP" };
+        var signature = HarnessSignature(token, url, form);
+
+        Assert.True(new TwilioSignature(token).IsValid(url, form, signature));
+        Assert.False(new TwilioSignature(token).IsValid(url, InboundForm("YES"), signature));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

@@ -69,8 +69,7 @@ public static class TwilioWebhooks
         Dictionary<string, string> form;
         try
         {
-            form = QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(raw))
-                .ToDictionary(f => f.Key, f => f.Value.Count > 0 ? f.Value[0] ?? string.Empty : string.Empty, StringComparer.Ordinal);
+            form = FirstValues(System.Text.Encoding.UTF8.GetString(raw));
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidDataException)
         {
@@ -86,5 +85,17 @@ public static class TwilioWebhooks
         }
 
         return (form, raw, null);
+    }
+
+    /// <summary>The form's fields, the first value of each, decoded as <c>QueryHelpers.ParseQuery</c> decodes them, into one dictionary.</summary>
+    private static Dictionary<string, string> FirstValues(string body)
+    {
+        var form = new Dictionary<string, string>(body.Count(c => c == '&') + 1, StringComparer.Ordinal);
+        foreach (var field in new QueryStringEnumerable(body))
+        {
+            form.TryAdd(field.DecodeName().ToString(), field.DecodeValue().ToString());
+        }
+
+        return form;
     }
 }
