@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Optline.Channels.Twilio;
 
-internal static class TwilioForm
+public static class TwilioForm
 {
     /// <summary>Twilio sends each field once; a repeated field keeps its first value.</summary>
     public static IReadOnlyDictionary<string, string> FirstValues(IFormCollection form)
@@ -10,6 +11,15 @@ internal static class TwilioForm
         var fields = new Dictionary<string, string>(form.Count, StringComparer.Ordinal);
         foreach (var (key, values) in form)
             fields[key] = values.Count > 0 ? values[0] ?? "" : "";
+        return fields;
+    }
+
+    /// <summary>The same from a raw <c>application/x-www-form-urlencoded</c> body, decoded as <c>QueryHelpers.ParseQuery</c> decodes it.</summary>
+    public static Dictionary<string, string> FirstValues(string body)
+    {
+        var fields = new Dictionary<string, string>(body.Count(c => c == '&') + 1, StringComparer.Ordinal);
+        foreach (var field in new QueryStringEnumerable(body))
+            fields.TryAdd(field.DecodeName().ToString(), field.DecodeValue().ToString());
         return fields;
     }
 

@@ -20,21 +20,20 @@ public sealed class TwilioSignature
 
     private const int SignatureLength = 28;
 
-    private readonly byte[] _authToken;
-    private readonly RequestValidator _validator;
+    private readonly string _authToken;
+    private RequestValidator? _validator;
 
     public TwilioSignature(string authToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(authToken);
-        _authToken = Encoding.UTF8.GetBytes(authToken);
-        _validator = new RequestValidator(authToken);
+        _authToken = authToken;
     }
 
     /// <param name="url">The full URL Twilio posted to, as Twilio saw it: the public base URL, path and query.</param>
     public bool IsValid(string url, IReadOnlyDictionary<string, string> form, string? signature) =>
         !string.IsNullOrEmpty(signature)
         && (SignsExactly(url, form, signature)
-            || _validator.Validate(url, form.ToDictionary(field => field.Key, field => field.Value, StringComparer.Ordinal), signature));
+            || (_validator ??= new RequestValidator(_authToken)).Validate(url, form.ToDictionary(field => field.Key, field => field.Value, StringComparer.Ordinal), signature));
 
     public bool IsValid(string url, IFormCollection form, string? signature) =>
         IsValid(url, TwilioForm.FirstValues(form), signature);
@@ -71,7 +70,7 @@ public sealed class TwilioSignature
             }
 
             Span<byte> mac = stackalloc byte[HMACSHA1.HashSizeInBytes];
-            HMACSHA1.HashData(_authToken, signed.AsSpan(0, written), mac);
+            HMACSHA1.HashData(Encoding.UTF8.GetBytes(_authToken), signed.AsSpan(0, written), mac);
             Span<char> expected = stackalloc char[SignatureLength];
             return Convert.TryToBase64Chars(mac, expected, out var chars) && chars == SignatureLength
                 && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expected), MemoryMarshal.AsBytes(signature.AsSpan()));

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Optline.Channels.Twilio;
 using Optline.Core.Consent;
@@ -69,7 +68,7 @@ public static class TwilioWebhooks
         Dictionary<string, string> form;
         try
         {
-            form = FirstValues(System.Text.Encoding.UTF8.GetString(raw));
+            form = TwilioForm.FirstValues(System.Text.Encoding.UTF8.GetString(raw));
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidDataException)
         {
@@ -85,17 +84,5 @@ public static class TwilioWebhooks
         }
 
         return (form, raw, null);
-    }
-
-    /// <summary>The form's fields, the first value of each, decoded as <c>QueryHelpers.ParseQuery</c> decodes them, into one dictionary.</summary>
-    private static Dictionary<string, string> FirstValues(string body)
-    {
-        var form = new Dictionary<string, string>(body.Count(c => c == '&') + 1, StringComparer.Ordinal);
-        foreach (var field in new QueryStringEnumerable(body))
-        {
-            form.TryAdd(field.DecodeName().ToString(), field.DecodeValue().ToString());
-        }
-
-        return form;
     }
 }
