@@ -12,8 +12,8 @@ namespace Optline.Storage.Database;
 /// </summary>
 internal static unsafe partial class DatabaseFileSync
 {
-    private const string Library = "e_sqlite3";
-    private const int SqliteOk = 0;
+    private const string Library = SqliteNative.Library;
+    private const int SqliteOk = SqliteNative.Ok;
     private const int FileControlFilePointer = 7;
     private const int SyncNormal = 2;
 

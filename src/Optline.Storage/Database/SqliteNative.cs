@@ -8,7 +8,11 @@ namespace Optline.Storage.Database;
 /// </summary>
 internal static partial class SqliteNative
 {
-    private const string Library = "e_sqlite3";
+    /// <summary>The native library SQLitePCL loads; every direct call into SQLite goes to it.</summary>
+    internal const string Library = "e_sqlite3";
+
+    /// <summary><c>SQLITE_OK</c>.</summary>
+    internal const int Ok = 0;
 
     /// <summary>SQLite copies the value before the call returns (<c>SQLITE_TRANSIENT</c>).</summary>
     private static readonly IntPtr Transient = new(-1);

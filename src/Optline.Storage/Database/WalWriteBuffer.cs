@@ -20,8 +20,8 @@ namespace Optline.Storage.Database;
 /// </summary>
 internal static unsafe partial class WalWriteBuffer
 {
-    private const string Library = "e_sqlite3";
-    private const int SqliteOk = 0;
+    private const string Library = SqliteNative.Library;
+    private const int SqliteOk = SqliteNative.Ok;
     private const int SqliteIoError = 10;
     private const int OpenWal = 0x00080000;
     private const int Capacity = 2 << 20;
