@@ -238,6 +238,53 @@ public static class FsyncProbe
         File.Delete(path);
         return (Percentiles.Of(times, 50), Percentiles.Of(times, 99), times.Average());
     }
+
+    /// <summary>
+    /// The same for <paramref name="duration"/>, one sync every millisecond or so (a writer's pace at a moderate rate),
+    /// while one thread per core spins: work that takes the cores and does no I/O. On a virtual machine the host's side
+    /// of the disk may share cores with the guest's, so a sync can wait longer while the guest is busy.
+    /// </summary>
+    public static (double MedianMs, double P99Ms, double MeanMs, int Samples) MeasureWithCoresBusy(string directory, TimeSpan duration)
+    {
+        using var stop = new CancellationTokenSource();
+        var spinners = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new Thread(() =>
+        {
+            var x = 0UL;
+            while (!stop.IsCancellationRequested)
+            {
+                x = (x * 6364136223846793005UL) + 1;
+            }
+
+            GC.KeepAlive(x);
+        }) { IsBackground = true }).ToList();
+        spinners.ForEach(thread => thread.Start());
+        var path = Path.Combine(directory, "fsync-probe.bin");
+        var block = new byte[512];
+        var times = new List<double>();
+        try
+        {
+            using var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+            while (Stopwatch.GetTimestamp() < end)
+            {
+                block[0] = (byte)times.Count;
+                var start = Stopwatch.GetTimestamp();
+                file.Position = 0;
+                file.Write(block);
+                file.Flush(flushToDisk: true);
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                Thread.Sleep(1);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            spinners.ForEach(thread => thread.Join());
+            File.Delete(path);
+        }
+
+        return (Percentiles.Of(times, 50), Percentiles.Of(times, 99), times.Average(), times.Count);
+    }
 }
 
 /// <summary>Load average and memory of this machine, printed with the figures (other work may share it).</summary>

@@ -148,15 +148,18 @@ public sealed class UsageRequestedException : Exception;
 /// <summary>How long each phase runs. Full: about 10 minutes in all on 2 cores; quick: about 2.</summary>
 public sealed record Durations(
     TimeSpan Warmup, TimeSpan Saturation, TimeSpan OpenLoop, TimeSpan Lookups, TimeSpan Storage, TimeSpan Outbox,
-    TimeSpan PacingWindow, TimeSpan PacingWindowFast, int FsyncSamples, int OutboxRows, int OptedInPool, int PendingPool, int StartRuns)
+    TimeSpan PacingWindow, TimeSpan PacingWindowFast, int FsyncSamples, int OutboxRows, int OptedInPool, int PendingPool, int StartRuns,
+    TimeSpan BusyFsync)
 {
     public static readonly Durations ForFull = new(
         Warmup: TimeSpan.FromSeconds(3), Saturation: TimeSpan.FromSeconds(15), OpenLoop: TimeSpan.FromSeconds(20), Lookups: TimeSpan.FromSeconds(8),
         Storage: TimeSpan.FromSeconds(8), Outbox: TimeSpan.FromSeconds(10), PacingWindow: TimeSpan.FromSeconds(60), PacingWindowFast: TimeSpan.FromSeconds(10),
-        FsyncSamples: 300, OutboxRows: 60_000, OptedInPool: 50_000, PendingPool: 20_000, StartRuns: 3);
+        FsyncSamples: 300, OutboxRows: 60_000, OptedInPool: 50_000, PendingPool: 20_000, StartRuns: 3,
+        BusyFsync: TimeSpan.FromSeconds(5));
 
     public static readonly Durations ForQuick = new(
         Warmup: TimeSpan.FromSeconds(1.5), Saturation: TimeSpan.FromSeconds(5), OpenLoop: TimeSpan.FromSeconds(8), Lookups: TimeSpan.FromSeconds(3),
         Storage: TimeSpan.FromSeconds(3), Outbox: TimeSpan.FromSeconds(4), PacingWindow: TimeSpan.FromSeconds(10), PacingWindowFast: TimeSpan.FromSeconds(3),
-        FsyncSamples: 100, OutboxRows: 20_000, OptedInPool: 20_000, PendingPool: 8_000, StartRuns: 1);
+        FsyncSamples: 100, OutboxRows: 20_000, OptedInPool: 20_000, PendingPool: 8_000, StartRuns: 1,
+        BusyFsync: TimeSpan.FromSeconds(2));
 }

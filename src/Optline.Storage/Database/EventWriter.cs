@@ -29,6 +29,7 @@ public sealed partial class EventWriter : IAsyncDisposable
     private readonly Task[] _writers;
     private readonly WalCheckpointer? _checkpointer;
     private readonly CutOffCommits? _cutOff;
+    private readonly WriterMetrics _metrics = new();
     private long _batches;
     private long _events;
     private long _commitTicks;
@@ -65,6 +66,9 @@ public sealed partial class EventWriter : IAsyncDisposable
     public (long Batches, long Events, TimeSpan CommitTime) Stats =>
         (Interlocked.Read(ref _batches), Interlocked.Read(ref _events), TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks)));
 
+    /// <summary>This writer's timings (<see cref="WriterMetrics"/>): queue wait, batch and commit durations, events per commit.</summary>
+    public System.Diagnostics.Metrics.Meter Meter => _metrics.Meter;
+
     /// <summary>SQLite: how often the writer copied the rest of its log itself, between two batches, and the time that took.</summary>
     public (long Count, TimeSpan Time) CatchUps => _checkpointer?.CatchUps ?? (0, TimeSpan.Zero);
 
@@ -85,7 +89,7 @@ public sealed partial class EventWriter : IAsyncDisposable
     private Task<T> ExecuteAsync<T>(Func<WriteContext, CancellationToken, Task<T>> work, ConversationKey? key, EventKeys? keys, CancellationToken cancellationToken)
     {
         var partition = key?.GetHashCode() ?? Interlocked.Increment(ref _nextQueue);
-        var item = new Work<T>(work, key, keys, _queues[(int)((uint)partition % (uint)_queues.Length)]);
+        var item = new Work<T>(work, key, keys, _queues[(int)((uint)partition % (uint)_queues.Length)], _metrics.QueuedNow());
         if (!item.Queue.Writer.TryWrite(item))
         {
             throw new ObjectDisposedException(nameof(EventWriter));
@@ -111,6 +115,8 @@ public sealed partial class EventWriter : IAsyncDisposable
         {
             await _checkpointer.DisposeAsync();
         }
+
+        _metrics.Dispose();
     }
 
     /// <summary>
@@ -137,10 +143,16 @@ public sealed partial class EventWriter : IAsyncDisposable
                 continue;
             }
 
+            var startedAt = Stopwatch.GetTimestamp();
+            foreach (var item in batch)
+            {
+                _metrics.BatchStarted(item.QueuedAt, startedAt);
+            }
+
             try
             {
                 connection ??= await OpenAsync();
-                await CommitBatchAsync(connection, batch);
+                await CommitBatchAsync(connection, batch, startedAt);
                 if (_checkpointer?.TakeCatchUp() == true)
                 {
                     await _checkpointer.CatchUpAsync(connection.Connection);
@@ -174,12 +186,12 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
     }
 
-    private async Task CommitBatchAsync(WriterConnection connection, List<IWork> batch)
+    private async Task CommitBatchAsync(WriterConnection connection, List<IWork> batch, long startedAt)
     {
         var ordered = InLockOrder(batch);
-        if (!await TryCommitTogetherAsync(connection, ordered))
+        if (!await TryCommitTogetherAsync(connection, ordered, startedAt))
         {
-            await CommitEachInSavepointAsync(connection, ordered);
+            await CommitEachInSavepointAsync(connection, ordered, startedAt);
         }
     }
 
@@ -188,7 +200,7 @@ public sealed partial class EventWriter : IAsyncDisposable
     /// PostgreSQL they read ahead together and their writes travel together, a few round trips for the whole batch.
     /// The first failure undoes the attempt (false); the batch then runs again event by event.
     /// </summary>
-    private async Task<bool> TryCommitTogetherAsync(WriterConnection connection, IReadOnlyList<IWork> batch)
+    private async Task<bool> TryCommitTogetherAsync(WriterConnection connection, IReadOnlyList<IWork> batch, long startedAt)
     {
         await using var transaction = await connection.Connection.BeginTransactionAsync();
         var readAhead = _dialect.IsPostgres ? batch.Where(item => item.Keys is not null).Select(item => item.Keys!).ToList() : null;
@@ -233,7 +245,7 @@ public sealed partial class EventWriter : IAsyncDisposable
             return false;
         }
 
-        await CommitAsync(connection.Connection, committed ? null : transaction, (transactionId, marker), batch, flushStarted);
+        await CommitAsync(connection.Connection, committed ? null : transaction, (transactionId, marker), batch, startedAt, flushStarted);
         return true;
     }
 
@@ -253,7 +265,7 @@ public sealed partial class EventWriter : IAsyncDisposable
     /// Each event inside a savepoint of its own, so one failing event changes nothing and does not fail the others.
     /// Writes of PostgreSQL are sent at the end of each event, so an error belongs to the event that caused it.
     /// </summary>
-    private async Task CommitEachInSavepointAsync(WriterConnection connection, IReadOnlyList<IWork> batch)
+    private async Task CommitEachInSavepointAsync(WriterConnection connection, IReadOnlyList<IWork> batch, long startedAt)
     {
         await using var transaction = await connection.Connection.BeginTransactionAsync();
         var context = NewContext(connection, transaction, readAhead: null);
@@ -288,7 +300,7 @@ public sealed partial class EventWriter : IAsyncDisposable
 
         var marker = MarkCommit(context);
         await context.FlushAsync(commit: false, CancellationToken.None);
-        await CommitAsync(connection.Connection, transaction, (transactionId, marker), done, Stopwatch.GetTimestamp());
+        await CommitAsync(connection.Connection, transaction, (transactionId, marker), done, startedAt, Stopwatch.GetTimestamp());
     }
 
     private WriteContext NewContext(WriterConnection connection, DbTransaction transaction, IReadOnlyList<EventKeys>? readAhead)
@@ -301,7 +313,7 @@ public sealed partial class EventWriter : IAsyncDisposable
 
     /// <summary>Commits (unless <paramref name="transaction"/> is null: the last writes took the commit with them) and completes the callers.</summary>
     private async Task CommitAsync(
-        DbConnection connection, DbTransaction? transaction, (long? Id, string? Marker) marked, IReadOnlyList<IWork> done, long commitStarted)
+        DbConnection connection, DbTransaction? transaction, (long? Id, string? Marker) marked, IReadOnlyList<IWork> done, long batchStarted, long commitStarted)
     {
         if (transaction is not null)
         {
@@ -316,6 +328,7 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
 
         Interlocked.Add(ref _commitTicks, Stopwatch.GetElapsedTime(commitStarted).Ticks);
+        _metrics.BatchCommitted(done.Count, batchStarted, commitStarted);
         _checkpointer?.Committed();
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _events, done.Count);
@@ -413,6 +426,9 @@ public sealed partial class EventWriter : IAsyncDisposable
 
         Channel<IWork> Queue { get; }
 
+        /// <summary>When it was queued (<see cref="Stopwatch"/>'s clock), or 0 when nothing measures the wait.</summary>
+        long QueuedAt { get; }
+
         ConversationKey? Key { get; }
 
         EventKeys? Keys { get; }
@@ -424,7 +440,7 @@ public sealed partial class EventWriter : IAsyncDisposable
         void Fail(Exception exception);
     }
 
-    private sealed class Work<T>(Func<WriteContext, CancellationToken, Task<T>> work, ConversationKey? key, EventKeys? keys, Channel<IWork> queue) : IWork
+    private sealed class Work<T>(Func<WriteContext, CancellationToken, Task<T>> work, ConversationKey? key, EventKeys? keys, Channel<IWork> queue, long queuedAt) : IWork
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;
@@ -434,6 +450,8 @@ public sealed partial class EventWriter : IAsyncDisposable
         public bool Requeued { get; set; }
 
         public Channel<IWork> Queue => queue;
+
+        public long QueuedAt => queuedAt;
 
         public ConversationKey? Key => key;
 
