@@ -226,12 +226,7 @@ public static class FsyncProbe
         {
             for (var i = 0; i < samples; i++)
             {
-                block[0] = (byte)i;
-                var start = Stopwatch.GetTimestamp();
-                file.Position = 0;
-                file.Write(block);
-                file.Flush(flushToDisk: true);
-                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                times.Add(TimedSyncMs(file, block, i));
             }
         }
 
@@ -267,12 +262,7 @@ public static class FsyncProbe
             var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
             while (Stopwatch.GetTimestamp() < end)
             {
-                block[0] = (byte)times.Count;
-                var start = Stopwatch.GetTimestamp();
-                file.Position = 0;
-                file.Write(block);
-                file.Flush(flushToDisk: true);
-                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                times.Add(TimedSyncMs(file, block, times.Count));
                 Thread.Sleep(1);
             }
         }
@@ -284,6 +274,16 @@ public static class FsyncProbe
         }
 
         return (Percentiles.Of(times, 50), Percentiles.Of(times, 99), times.Average(), times.Count);
+    }
+
+    private static double TimedSyncMs(FileStream file, byte[] block, int sample)
+    {
+        block[0] = (byte)sample;
+        var start = Stopwatch.GetTimestamp();
+        file.Position = 0;
+        file.Write(block);
+        file.Flush(flushToDisk: true);
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 }
 
