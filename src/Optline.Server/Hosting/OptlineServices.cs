@@ -68,6 +68,7 @@ public static class OptlineServices
         services.AddHttpClient(nameof(WhatsAppSender), c => c.Timeout = TimeSpan.FromSeconds(15));
         services.AddSingleton(sp => new TwilioSender(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TwilioSender)), sp.GetRequiredService<IOptions<TwilioOptions>>().Value));
+        services.AddSingleton(sp => new TwilioSignature(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken));
         services.AddSingleton(sp => new WhatsAppSender(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WhatsAppSender)), sp.GetRequiredService<IOptions<WhatsAppOptions>>().Value));
         services.AddHostedService<OutboxDispatcher>();

@@ -77,7 +77,7 @@ public static class TwilioWebhooks
 
         var url = TwilioSignature.SignedUrl(options.PublicBaseUrl, http.Request.Path + http.Request.QueryString);
         var signature = http.Request.Headers[TwilioSignature.HeaderName].ToString();
-        if (!new TwilioSignature(options.AuthToken).IsValid(url, form, signature))
+        if (!http.RequestServices.GetRequiredService<TwilioSignature>().IsValid(url, form, signature))
         {
             return (null, raw, Problems.Of(403, "invalid-signature", "The Twilio signature does not match.",
                 "X-Twilio-Signature must sign Optline__Twilio__PublicBaseUrl + path and the form with the account's auth token. Nothing was stored."));
