@@ -32,6 +32,7 @@ public sealed partial class Harness(LoadOptions options)
     private double _fsyncMs = double.NaN;
     private double _busyFsyncP99Ms = double.NaN;
     private double _b0Post = double.NaN;
+    private double _w1 = double.NaN;
     private double _b0Get = double.NaN;
     private double _rawSqlite = double.NaN;
     private double _rawPostgres = double.NaN;
@@ -187,12 +188,12 @@ public sealed partial class Harness(LoadOptions options)
         var (after, catchUpsAfter) = (host.Database.Writer.Stats, host.Database.Writer.CatchUps);
         var b0After = (await HttpLoad.ClosedLoopAsync(bareClient, bareTraffic.Next, connections, TimeSpan.Zero, _t.Saturation / 2)).PerSecond;
         var b0Post = (b0Before + b0After) / 2;
+        var max = saturated.PerSecond;
         if (!pg)
         {
-            _b0Post = b0Post;
+            (_b0Post, _w1) = (b0Post, max);
         }
 
-        var max = saturated.PerSecond;
         var ratio = max / b0Post;
         var goalRatio = pg ? 0.10 : 0.20;
         Log.Line($"{label} webhooks {max:N0}/s ({saturated.Failed} failed: {string.Join(", ", saturated.FailuresByStatus.Select(f => $"{f.Key}×{f.Value}"))}); mix so far: {optline.Describe()}");
@@ -235,7 +236,7 @@ public sealed partial class Harness(LoadOptions options)
         if (!pg)
         {
             await host.DisposeAsync();
-            await OwnProcessLatencyAsync(connection, carrier.Address, pools, rate, openDuration, open);
+            await OwnProcessAsync(connection, carrier.Address, pools, openDuration, open, rate);
             await using var again = await OptlineHost.StartAsync("sqlite", connection, carrier.Address);
             using var againHttp = HttpLoad.Client(again.Address, Math.Max(connections, 256));
             await ApiSendsAndLookupsAsync(againHttp, pools, connections);
@@ -248,29 +249,42 @@ public sealed partial class Harness(LoadOptions options)
     private TimeSpan OwnProcessWarmup => options.Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// W5: W3's open loop again, with the server as its own process on the same database (<c>dotnet Optline.Server.dll</c>,
-    /// as it is deployed), so that the generator's collections and the server's no longer pause each other, and the
-    /// server's CPU per request can be read apart from the generator's.
+    /// W6 and W5: the server as its own process on the same database (<c>dotnet Optline.Server.dll</c>, as it is deployed
+    /// and as a load test from outside meets it), so that the generator's collections and the server's no longer pause
+    /// each other, and the server's CPU per request can be read apart from the generator's. W6 is W1's saturation,
+    /// against B0 as its own process too (this harness's bare app, started the same way, before and after the server);
+    /// W5 is the open loop at half of W6's maximum (or at <c>--open-loop-rate</c>).
     /// </summary>
-    private async Task OwnProcessLatencyAsync(string connection, Uri carrier, ContactPools pools, double rate, TimeSpan duration, LoadResult inProcess)
+    private async Task OwnProcessAsync(string connection, Uri carrier, ContactPools pools, TimeSpan duration, LoadResult inProcess, double inProcessRate)
     {
+        var b0Before = await OwnProcessB0Async(pools);
         var serverDll = Path.Combine(AppContext.BaseDirectory, "Optline.Server.dll");
         var address = new Uri($"http://127.0.0.1:{Net.FreePort()}");
+        LoadResult? saturated = null;
         LoadResult? open = null;
-        var (serverCpuMs, generatorPauseMs) = (0.0, 0.0);
+        var rate = 0.0;
+        var (serverCpuMs, generatorPauseMs, saturatedCpuMs) = (0.0, 0.0, 0.0);
         var run = await ChildAsync(serverDll, [.. OptlineHost.Arguments(address, "sqlite", connection, carrier)], WithServerEnvironment([]), async (uri, pid) =>
         {
             using var http = HttpLoad.Client(uri, 256);
             var traffic = new TwilioTraffic(uri.ToString(), Bench.TwilioAuthToken, Bench.TwilioAccountSid, pools, options.Mix);
-            // A new process: its methods reach their optimised tiers and its SQLite caches fill, during a saturation burst
-            // and then at the rate itself (at 3 s of it, latency was still two to five times the steady state's).
+            // A new process: its methods reach their optimised tiers and its SQLite caches fill. Measured from 3 s after
+            // the start, its saturation read half of what it did 20 s later, and at 3 s of a constant rate its latency
+            // was still two to five times the steady state's: a burst at saturation, then W3's rate for a while.
             await HttpLoad.ClosedLoopAsync(http, traffic.Next, options.Connections, TimeSpan.Zero, _t.Warmup);
-            await HttpLoad.OpenLoopAsync(http, traffic.Next, rate, OwnProcessWarmup);
-            var (cpuBefore, pauseBefore) = (ProcessStats.CpuMs(pid), GC.GetTotalPauseDuration());
+            await HttpLoad.OpenLoopAsync(http, traffic.Next, inProcessRate, OwnProcessWarmup);
+            var cpuBefore = ProcessStats.CpuMs(pid);
+            saturated = await HttpLoad.ClosedLoopAsync(http, traffic.Next, options.Connections, TimeSpan.Zero, _t.Saturation);
+            saturatedCpuMs = ProcessStats.CpuMs(pid) - cpuBefore;
+            rate = options.OpenLoopRate ?? Math.Max(1, saturated.PerSecond / 2);
+            await HttpLoad.OpenLoopAsync(http, traffic.Next, rate, OwnProcessWarmup / 3);
+            var pauseBefore = GC.GetTotalPauseDuration();
+            cpuBefore = ProcessStats.CpuMs(pid);
             open = await HttpLoad.OpenLoopAsync(http, traffic.Next, rate, duration);
             (serverCpuMs, generatorPauseMs) = (ProcessStats.CpuMs(pid) - cpuBefore, (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds);
             return (Machine.RssBytes(pid), double.NaN, RssKinds(pid));
         }, address);
+        var b0After = await OwnProcessB0Async(pools);
 
         var result = open!;
         var fsync = Fsync;
@@ -279,11 +293,36 @@ public sealed partial class Harness(LoadOptions options)
         var requests = result.Succeeded + result.Failed;
         _report.Add(new Row("W5", "latency at half the maximum, SQLite, Optline in its own process",
             $"p50 {Fmt.Ms(p50)}, p99 {Fmt.Ms(p99)}, p99.9 {Fmt.Ms(result.Percentile(99.9))}; {result.Failed} failed of {requests:N0}",
-            $"in this process (W3): p50 {Fmt.Ms(inProcess.Percentile(50))}, p99 {Fmt.Ms(inProcess.Percentile(99))}; fsync {Fmt.Ms(fsync)}",
+            $"in this process (W3, at {Fmt.Rate(inProcessRate)}): p50 {Fmt.Ms(inProcess.Percentile(50))}, p99 {Fmt.Ms(inProcess.Percentile(99))}; fsync {Fmt.Ms(fsync)}",
             $"p50 {Fmt.N(p50 / fsync, 1)}×fsync, p99 {Fmt.N(p99 / fsync, 1)}×fsync",
             $"p50 ≤ {Fmt.Ms(p50Goal)}, p99 ≤ {Fmt.Ms(p99Goal)}", p50 <= p50Goal && p99 <= p99Goal && result.Failed == 0,
-            Detail: $"dotnet Optline.Server.dll on W1's database with W1's settings, started after the server in this process stopped; open loop at {Fmt.Rate(rate)} for {duration.TotalSeconds:0} s after a warm-up of {_t.Warmup.TotalSeconds:0} s at saturation and {OwnProcessWarmup.TotalSeconds:0} s at the rate; " +
+            Detail: $"W6's server right after W6: open loop at {Fmt.Rate(rate)} ({(options.OpenLoopRate is null ? "half of W6's maximum" : "--open-loop-rate")}) for {duration.TotalSeconds:0} s after {(OwnProcessWarmup / 3).TotalSeconds:0} s at the rate; " +
                 $"the server used {Fmt.N(serverCpuMs * 1000 / Math.Max(1, requests))} µs of CPU per request ({serverCpuMs / duration.TotalMilliseconds:0.00} of a core), RSS {Fmt.Bytes(run.Loaded.Rss)} at the end ({run.Loaded.Kinds}); the generator's own collections paused it {generatorPauseMs:N0} ms"));
+
+        var max = saturated!;
+        var b0 = (b0Before + b0After) / 2;
+        var ratio = max.PerSecond / b0;
+        _report.Add(new Row("W6", "durable inbound webhooks/s, SQLite, Optline in its own process",
+            $"{Fmt.Rate(max.PerSecond)} (p50 {Fmt.Ms(max.Percentile(50))}, p99 {Fmt.Ms(max.Percentile(99))}; {Failures(max)})",
+            $"B0 as its own process: {Fmt.Rate(b0)} (before {Fmt.Rate(b0Before)}, after {Fmt.Rate(b0After)}); in this process (W1): {Fmt.Rate(_w1)}",
+            Fmt.Ratio(ratio), "≥ ×0.20 B0", ratio >= 0.20 && max.Failed == 0,
+            Detail: $"dotnet Optline.Server.dll on W1's database with W1's settings, started after the server in this process stopped; {options.Connections} connections, closed loop, {_t.Saturation.TotalSeconds:0} s after a warm-up of {_t.Warmup.TotalSeconds:0} s at saturation and {OwnProcessWarmup.TotalSeconds:0} s at W3's rate, the same generator and mix as W1; the server used {Fmt.N(saturatedCpuMs * 1000 / Math.Max(1, max.Succeeded + max.Failed))} µs of CPU per request ({saturatedCpuMs / max.Measured.TotalMilliseconds:0.00} of a core); B0 = this harness as a bare Kestrel app reading the same form (dotnet Optline.Load.dll {BareHealth.FormFlag}), started as its own process the same way, before and after the server (half the window each)"));
+    }
+
+    /// <summary>B0's saturation with the bare app as its own process: half the saturation window, after a warm-up.</summary>
+    private async Task<double> OwnProcessB0Async(ContactPools pools)
+    {
+        var loadDll = Path.Combine(AppContext.BaseDirectory, "Optline.Load.dll");
+        var perSecond = 0.0;
+        await ChildAsync(loadDll, [BareHealth.FormFlag], [], async (uri, pid) =>
+        {
+            using var http = HttpLoad.Client(uri, 256);
+            var traffic = new TwilioTraffic(uri.ToString(), Bench.TwilioAuthToken, Bench.TwilioAccountSid, pools, options.Mix);
+            await HttpLoad.ClosedLoopAsync(http, traffic.Next, options.Connections, TimeSpan.Zero, _t.Warmup);
+            perSecond = (await HttpLoad.ClosedLoopAsync(http, traffic.Next, options.Connections, TimeSpan.Zero, _t.Saturation / 2)).PerSecond;
+            return (Machine.RssBytes(pid), double.NaN, "");
+        });
+        return perSecond;
     }
 
     private static string Failures(LoadResult result) =>

@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -58,16 +59,20 @@ public sealed class BareEndpoint : IAsyncDisposable
         var port = Net.FreePort();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
-        app.MapPost(TwilioTraffic.Path, async (HttpContext http) =>
-        {
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            return form.Count > 0 ? Results.Content(Bench.EmptyTwiml, "text/xml") : Results.BadRequest();
-        });
+        MapFormPost(app);
         app.MapGet("/api/v1/consents", (HttpContext http) =>
             Results.Json(new { state = "opted_in", since = "2026-06-01T09:00:00Z", history = new[] { new { at = "2026-06-01T09:00:00Z", @event = "consent_opted_in", source = "contact", text = "YES" } } }));
         await app.StartAsync();
         return new BareEndpoint(app, new Uri($"http://127.0.0.1:{port}"));
     }
+
+    /// <summary>B0's webhook: reads the signed form and answers the same empty TwiML as Optline, and does nothing else.</summary>
+    public static void MapFormPost(IEndpointRouteBuilder app) =>
+        app.MapPost(TwilioTraffic.Path, async (HttpContext http) =>
+        {
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            return form.Count > 0 ? Results.Content(Bench.EmptyTwiml, "text/xml") : Results.BadRequest();
+        });
 
     public async ValueTask DisposeAsync()
     {

@@ -1,8 +1,8 @@
 using Optline.Load;
 
-if (args.Length > 0 && args[0] == BareHealth.Flag)
+if (args.Length > 0 && args[0] is BareHealth.Flag or BareHealth.FormFlag)
 {
-    await BareHealth.RunAsync();
+    await BareHealth.RunAsync(withForm: args[0] == BareHealth.FormFlag);
     return 0;
 }
 
