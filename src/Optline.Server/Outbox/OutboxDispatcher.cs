@@ -145,6 +145,7 @@ public sealed partial class OutboxDispatcher(
     {
         var send = queued.Message;
         SendResult result;
+        IDisposable? hold = null;
         using (flight)
         {
             try
@@ -163,11 +164,15 @@ public sealed partial class OutboxDispatcher(
                 }
 
                 await lane.BeforeCarrierCallAsync(queued, ct);
+                // From here until its outcome is recorded, this dispatcher's own claims leave the row alone, even if its
+                // claim runs out meanwhile: the carrier may have it already.
+                hold = outbox.Hold(send);
                 if (!ClaimHolds(queued, time.GetUtcNow()))
                 {
                     // Its claim ran out while it waited (behind a slow carrier call): it may have been taken again, here
                     // or on another node, and is left to the newer claim, which its conversation's later ones wait for.
                     outbox.ForgetClaims();
+                    hold.Dispose();
                     return null;
                 }
 
@@ -177,6 +182,11 @@ public sealed partial class OutboxDispatcher(
             {
                 result = new SendResult(SendOutcome.TransientFailure, Error: ex.GetType().Name);
             }
+            catch
+            {
+                hold?.Dispose();
+                throw;
+            }
         }
 
         try
@@ -185,7 +195,8 @@ public sealed partial class OutboxDispatcher(
             {
                 case SendOutcome.Sent:
                     // The lane goes on to its next message while this is written: records of many lanes share one commit.
-                    lane.Track(RecordSentAsync(send, result.ProviderMessageId, queued.ClaimedAt, CancellationToken.None));
+                    lane.Track(RecordSentAsync(send, result.ProviderMessageId, queued.ClaimedAt, hold, CancellationToken.None));
+                    hold = null;
                     break;
                 case SendOutcome.RecipientOptedOut:
                     await outbox.MarkFailedAsync(send, result.Error ?? "recipient unsubscribed", permanent: true, null, ct);
@@ -202,6 +213,10 @@ public sealed partial class OutboxDispatcher(
             // The failure may not be recorded: the row may still be claimed here, and is then left to its claim running out.
             outbox.ForgetClaims();
             LogStorageUnavailable(logger, ex);
+        }
+        finally
+        {
+            hold?.Dispose();
         }
 
         return result.Outcome;
@@ -225,8 +240,9 @@ public sealed partial class OutboxDispatcher(
     /// The carrier has the message: recording that is worth waiting for (the database may be briefly away) while the claim
     /// still keeps the row from every other dispatcher; given up, the message is sent again once the claim times out.
     /// </summary>
-    private async Task RecordSentAsync(ClaimedSend send, string? providerMessageId, DateTimeOffset claimedAt, CancellationToken ct)
+    private async Task RecordSentAsync(ClaimedSend send, string? providerMessageId, DateTimeOffset claimedAt, IDisposable? hold, CancellationToken ct)
     {
+        using var _ = hold;
         var giveUpAt = claimedAt + options.Value.ClaimTimeout - TimeSpan.FromSeconds(1);
         var pause = TimeSpan.FromMilliseconds(200);
         while (true)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Optline.Core.Consent;
 using Optline.Storage.Audit;
@@ -56,6 +57,13 @@ public sealed class OutboxStore
     /// <summary>This dispatcher's name on the claims it makes, new at each start (a process that died leaves its claims to another).</summary>
     private long _node = NewNode();
 
+    /// <summary>
+    /// Rows this dispatcher is sending or recording as sent (<see cref="Hold"/>), with how many holds each has. A claim
+    /// queued while the row's claim still held may run after it ran out (the writer behind a stalled disk), and the
+    /// "sent" record may wait behind that claim: the claim must not take the row again and send it a second time.
+    /// </summary>
+    private readonly ConcurrentDictionary<long, int> _held = new();
+
     public OutboxStore(OptlineDatabase database, OrganizationStore organizations, OutboxOptions options)
     {
         _database = database;
@@ -84,6 +92,40 @@ public sealed class OutboxStore
 
     private static long NewNode() => Random.Shared.NextInt64(1, long.MaxValue);
 
+    /// <summary>
+    /// Keeps this dispatcher's claims off <paramref name="send"/>'s row, even once its claim has run out, until the
+    /// returned hold is disposed: from just before its carrier call until its outcome is recorded.
+    /// </summary>
+    public IDisposable Hold(ClaimedSend send)
+    {
+        _held.AddOrUpdate(send.OutboxId, 1, (_, holds) => holds + 1);
+        return new RowHold(this, send.OutboxId);
+    }
+
+    private void Unhold(long outboxId)
+    {
+        while (_held.TryGetValue(outboxId, out var holds))
+        {
+            if (holds <= 1 ? _held.TryRemove(new KeyValuePair<long, int>(outboxId, holds)) : _held.TryUpdate(outboxId, holds - 1, holds))
+            {
+                return;
+            }
+        }
+    }
+
+    private sealed class RowHold(OutboxStore store, long outboxId) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                store.Unhold(outboxId);
+            }
+        }
+    }
+
     /// <summary>Claims up to <paramref name="limit"/> due messages; those whose consent no longer holds are cancelled instead.</summary>
     public async Task<IReadOnlyList<ClaimedSend>> ClaimDueAsync(int limit, CancellationToken cancellationToken = default) =>
         (await ClaimDueAsync(new ClaimRequest(limit), cancellationToken)).Claimed;
@@ -97,7 +139,7 @@ public sealed class OutboxStore
             var policies = new Dictionary<long, ConsentPolicy>();
             var allowed = new List<ClaimedSend>(candidates.Count);
             var refused = new List<(ClaimedSend Send, string Refusal)>();
-            foreach (var candidate in candidates)
+            foreach (var candidate in candidates.Where(c => !_held.ContainsKey(c.Send.OutboxId)))
             {
                 if (!policies.TryGetValue(candidate.Send.OrganizationId, out var policy))
                 {

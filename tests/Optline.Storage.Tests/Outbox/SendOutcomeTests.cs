@@ -98,6 +98,41 @@ public sealed class SendOutcomeTests
         Assert.Equal((abandoned.MessageId, 2), (taken.MessageId, taken.Attempt));
     }
 
+    [Theory, AllDatabases]
+    public async Task A_row_held_while_it_is_sent_and_recorded_is_not_claimed_again_by_its_own_dispatcher_after_the_claim_timeout(string provider)
+    {
+        // The carrier has the message and its "sent" record waits behind a claim that runs after the claim timed out
+        // (a writer stalled on a busy machine): that claim must not take the row and send the message a second time.
+        await using var db = await UngatedAsync(provider);
+        await db.Conversations.LineSendAsync(db.Line, Contact, Channel.Sms, "Your statement is ready", "test");
+        var send = Assert.Single(await db.Outbox.ClaimDueAsync(10));
+        var hold = db.Outbox.Hold(send);
+
+        db.Time.Advance(db.OutboxOptions.ClaimTimeout + TimeSpan.FromSeconds(1));
+        Assert.Empty(await db.Outbox.ClaimDueAsync(10));
+        Assert.True(await db.Outbox.MarkSentAsync(send, "SM-provider-1"));
+        hold.Dispose();
+
+        Assert.Empty(await db.Outbox.ClaimDueAsync(10));
+        Assert.Equal(0, await db.CountAsync("outbox"));
+    }
+
+    [Theory, AllDatabases]
+    public async Task A_hold_given_up_without_a_record_leaves_the_row_to_the_next_claim(string provider)
+    {
+        await using var db = await UngatedAsync(provider);
+        await db.Conversations.LineSendAsync(db.Line, Contact, Channel.Sms, "Your statement is ready", "test");
+        var send = Assert.Single(await db.Outbox.ClaimDueAsync(10));
+        using (db.Outbox.Hold(send))
+        using (db.Outbox.Hold(send))
+        {
+            db.Time.Advance(db.OutboxOptions.ClaimTimeout + TimeSpan.FromSeconds(1));
+        }
+
+        var again = Assert.Single(await db.Outbox.ClaimDueAsync(10));
+        Assert.Equal((send.MessageId, 2), (again.MessageId, again.Attempt));
+    }
+
     /// <summary>SMS opt-in off: a line's message is queued at once, with no automated texts around it.</summary>
     internal static async Task<TestDatabase> UngatedAsync(string provider, OutboxOptions? options = null)
     {
