@@ -257,13 +257,15 @@ public sealed partial class Harness(LoadOptions options)
     /// </summary>
     private async Task OwnProcessAsync(string connection, Uri carrier, ContactPools pools, TimeSpan duration, LoadResult inProcess, double inProcessRate)
     {
-        var b0Before = await OwnProcessB0Async(pools);
+        var (b0Before, wrkB0Before) = await OwnProcessB0Async(pools);
         var serverDll = Path.Combine(AppContext.BaseDirectory, "Optline.Server.dll");
         var address = new Uri($"http://127.0.0.1:{Net.FreePort()}");
         LoadResult? saturated = null;
         LoadResult? open = null;
         var rate = 0.0;
         var (serverCpuMs, generatorPauseMs, saturatedCpuMs) = (0.0, 0.0, 0.0);
+        var (generatorCpuMs, saturatedGeneratorCpuMs) = (0.0, 0.0);
+        WrkRun? wrk = null;
         var run = await ChildAsync(serverDll, [.. OptlineHost.Arguments(address, "sqlite", connection, carrier)], WithServerEnvironment([]), async (uri, pid) =>
         {
             using var http = HttpLoad.Client(uri, 256);
@@ -273,18 +275,21 @@ public sealed partial class Harness(LoadOptions options)
             // was still two to five times the steady state's: a burst at saturation, then W3's rate for a while.
             await HttpLoad.ClosedLoopAsync(http, traffic.Next, options.Connections, TimeSpan.Zero, _t.Warmup);
             await HttpLoad.OpenLoopAsync(http, traffic.Next, inProcessRate, OwnProcessWarmup);
-            var cpuBefore = ProcessStats.CpuMs(pid);
+            var (cpuBefore, generatorBefore) = (ProcessStats.CpuMs(pid), ProcessStats.CpuMs(Environment.ProcessId));
             saturated = await HttpLoad.ClosedLoopAsync(http, traffic.Next, options.Connections, TimeSpan.Zero, _t.Saturation);
-            saturatedCpuMs = ProcessStats.CpuMs(pid) - cpuBefore;
+            (saturatedCpuMs, saturatedGeneratorCpuMs) = (ProcessStats.CpuMs(pid) - cpuBefore, ProcessStats.CpuMs(Environment.ProcessId) - generatorBefore);
             rate = options.OpenLoopRate ?? Math.Max(1, saturated.PerSecond / 2);
             await HttpLoad.OpenLoopAsync(http, traffic.Next, rate, OwnProcessWarmup / 3);
             var pauseBefore = GC.GetTotalPauseDuration();
-            cpuBefore = ProcessStats.CpuMs(pid);
+            (cpuBefore, generatorBefore) = (ProcessStats.CpuMs(pid), ProcessStats.CpuMs(Environment.ProcessId));
             open = await HttpLoad.OpenLoopAsync(http, traffic.Next, rate, duration);
             (serverCpuMs, generatorPauseMs) = (ProcessStats.CpuMs(pid) - cpuBefore, (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds);
-            return (Machine.RssBytes(pid), double.NaN, RssKinds(pid));
+            generatorCpuMs = ProcessStats.CpuMs(Environment.ProcessId) - generatorBefore;
+            var loaded = (Machine.RssBytes(pid), double.NaN, RssKinds(pid));
+            wrk = await WrkSaturationAsync(uri, pid, traffic, saturated.PerSecond);
+            return loaded;
         }, address);
-        var b0After = await OwnProcessB0Async(pools);
+        var (b0After, wrkB0After) = await OwnProcessB0Async(pools);
 
         var result = open!;
         var fsync = Fsync;
@@ -297,7 +302,7 @@ public sealed partial class Harness(LoadOptions options)
             $"p50 {Fmt.N(p50 / fsync, 1)}×fsync, p99 {Fmt.N(p99 / fsync, 1)}×fsync",
             $"p50 ≤ {Fmt.Ms(p50Goal)}, p99 ≤ {Fmt.Ms(p99Goal)}", p50 <= p50Goal && p99 <= p99Goal && result.Failed == 0,
             Detail: $"W6's server right after W6: open loop at {Fmt.Rate(rate)} ({(options.OpenLoopRate is null ? "half of W6's maximum" : "--open-loop-rate")}) for {duration.TotalSeconds:0} s after {(OwnProcessWarmup / 3).TotalSeconds:0} s at the rate; " +
-                $"the server used {Fmt.N(serverCpuMs * 1000 / Math.Max(1, requests))} µs of CPU per request ({serverCpuMs / duration.TotalMilliseconds:0.00} of a core), RSS {Fmt.Bytes(run.Loaded.Rss)} at the end ({run.Loaded.Kinds}); the generator's own collections paused it {generatorPauseMs:N0} ms"));
+                $"the server used {Fmt.N(serverCpuMs * 1000 / Math.Max(1, requests))} µs of CPU per request ({serverCpuMs / duration.TotalMilliseconds:0.00} of a core), RSS {Fmt.Bytes(run.Loaded.Rss)} at the end ({run.Loaded.Kinds}); this process (the generator and the fake carrier) {Fmt.N(generatorCpuMs * 1000 / Math.Max(1, requests))} µs per request ({generatorCpuMs / duration.TotalMilliseconds:0.00} of a core), its own collections pausing it {generatorPauseMs:N0} ms"));
 
         var max = saturated!;
         var b0 = (b0Before + b0After) / 2;
@@ -306,23 +311,90 @@ public sealed partial class Harness(LoadOptions options)
             $"{Fmt.Rate(max.PerSecond)} (p50 {Fmt.Ms(max.Percentile(50))}, p99 {Fmt.Ms(max.Percentile(99))}; {Failures(max)})",
             $"B0 as its own process: {Fmt.Rate(b0)} (before {Fmt.Rate(b0Before)}, after {Fmt.Rate(b0After)}); in this process (W1): {Fmt.Rate(_w1)}",
             Fmt.Ratio(ratio), "≥ ×0.20 B0", ratio >= 0.20 && max.Failed == 0,
-            Detail: $"dotnet Optline.Server.dll on W1's database with W1's settings, started after the server in this process stopped; {options.Connections} connections, closed loop, {_t.Saturation.TotalSeconds:0} s after a warm-up of {_t.Warmup.TotalSeconds:0} s at saturation and {OwnProcessWarmup.TotalSeconds:0} s at W3's rate, the same generator and mix as W1; the server used {Fmt.N(saturatedCpuMs * 1000 / Math.Max(1, max.Succeeded + max.Failed))} µs of CPU per request ({saturatedCpuMs / max.Measured.TotalMilliseconds:0.00} of a core); B0 = this harness as a bare Kestrel app reading the same form (dotnet Optline.Load.dll {BareHealth.FormFlag}), started as its own process the same way, before and after the server (half the window each)"));
+            Detail: $"dotnet Optline.Server.dll on W1's database with W1's settings, started after the server in this process stopped; {options.Connections} connections, closed loop, {_t.Saturation.TotalSeconds:0} s after a warm-up of {_t.Warmup.TotalSeconds:0} s at saturation and {OwnProcessWarmup.TotalSeconds:0} s at W3's rate, the same generator and mix as W1; the server used {Fmt.N(saturatedCpuMs * 1000 / Math.Max(1, max.Succeeded + max.Failed))} µs of CPU per request ({saturatedCpuMs / max.Measured.TotalMilliseconds:0.00} of a core), this process (the generator and the fake carrier) {Fmt.N(saturatedGeneratorCpuMs * 1000 / Math.Max(1, max.Succeeded + max.Failed))} µs ({saturatedGeneratorCpuMs / max.Measured.TotalMilliseconds:0.00} of a core); B0 = this harness as a bare Kestrel app reading the same form (dotnet Optline.Load.dll {BareHealth.FormFlag}), started as its own process the same way, before and after the server (half the window each)"));
+        AddWrkRow(wrk, wrkB0Before, wrkB0After);
     }
 
-    /// <summary>B0's saturation with the bare app as its own process: half the saturation window, after a warm-up.</summary>
-    private async Task<double> OwnProcessB0Async(ContactPools pools)
+    /// <summary>
+    /// B0's saturation with the bare app as its own process: half the saturation window, after a warm-up; then the same
+    /// with wrk when it is on the PATH (W7's baseline).
+    /// </summary>
+    private async Task<(double PerSecond, WrkResult? Wrk)> OwnProcessB0Async(ContactPools pools)
     {
         var loadDll = Path.Combine(AppContext.BaseDirectory, "Optline.Load.dll");
         var perSecond = 0.0;
+        WrkResult? wrk = null;
         await ChildAsync(loadDll, [BareHealth.FormFlag], [], async (uri, pid) =>
         {
             using var http = HttpLoad.Client(uri, 256);
             var traffic = new TwilioTraffic(uri.ToString(), Bench.TwilioAuthToken, Bench.TwilioAccountSid, pools, options.Mix);
             await HttpLoad.ClosedLoopAsync(http, traffic.Next, options.Connections, TimeSpan.Zero, _t.Warmup);
             perSecond = (await HttpLoad.ClosedLoopAsync(http, traffic.Next, options.Connections, TimeSpan.Zero, _t.Saturation / 2)).PerSecond;
+            if (WrkLoad.Executable is not null)
+            {
+                // The bare app reads every form the same way, so a file that wrk sends over and over will do.
+                var folder = Path.Combine(_data, "wrk");
+                var warmupFile = WrkLoad.WriteRequests(folder, "b0-warmup", uri, Enumerable.Range(0, 20_000).Select(_ => traffic.Next()));
+                var file = WrkLoad.WriteRequests(folder, "b0", uri, Enumerable.Range(0, 60_000).Select(_ => traffic.Next()));
+                wrk = await WrkLoad.RunAsync(uri, warmupFile, file, options.Connections, _t.Warmup, _t.Saturation / 2);
+                File.Delete(warmupFile);
+                File.Delete(file);
+            }
+
             return (Machine.RssBytes(pid), double.NaN, "");
         });
-        return perSecond;
+        return (perSecond, wrk);
+    }
+
+    /// <summary>
+    /// W7's measured run: wrk against the own-process server right after W5, each request new to it (signed forms of
+    /// the same mix, written beforehand: enough for three times W6's rate over the window, so none is sent twice
+    /// unless wrk outruns that).
+    /// </summary>
+    private async Task<WrkRun?> WrkSaturationAsync(Uri uri, int pid, TwilioTraffic traffic, double w6PerSecond)
+    {
+        if (WrkLoad.Executable is null)
+        {
+            return null;
+        }
+
+        var folder = Path.Combine(_data, "wrk");
+        var warmupCount = (int)Math.Max(10_000, w6PerSecond * 3 * _t.Warmup.TotalSeconds);
+        var count = (int)Math.Max(30_000, w6PerSecond * 3 * _t.Saturation.TotalSeconds);
+        var warmupFile = WrkLoad.WriteRequests(folder, "optline-warmup", uri, Enumerable.Range(0, warmupCount).Select(_ => traffic.Next()));
+        var file = WrkLoad.WriteRequests(folder, "optline", uri, Enumerable.Range(0, count).Select(_ => traffic.Next()));
+        try
+        {
+            await WrkLoad.RunAsync(uri, warmupFile, warmupFile, options.Connections, TimeSpan.Zero, _t.Warmup);
+            var cpuBefore = ProcessStats.CpuMs(pid);
+            var result = await WrkLoad.RunAsync(uri, file, file, options.Connections, TimeSpan.Zero, _t.Saturation);
+            return new WrkRun(result, ProcessStats.CpuMs(pid) - cpuBefore, count);
+        }
+        finally
+        {
+            File.Delete(warmupFile);
+            File.Delete(file);
+        }
+    }
+
+    private void AddWrkRow(WrkRun? wrk, WrkResult? b0Before, WrkResult? b0After)
+    {
+        if (wrk is null || b0Before is null || b0After is null)
+        {
+            _report.Add(new Row("W7", "durable inbound webhooks/s, SQLite, Optline in its own process, driven by wrk", "not measured: wrk is not on the PATH (apt-get install wrk)", "—"));
+            return;
+        }
+
+        var r = wrk.Result;
+        var b0 = (b0Before.PerSecond + b0After.PerSecond) / 2;
+        var ratio = r.PerSecond / b0;
+        var ok = r.Requests - r.NonSuccess;
+        _report.Add(new Row("W7", "durable inbound webhooks/s, SQLite, Optline in its own process, driven by wrk",
+            $"{Fmt.Rate(r.PerSecond)} (p50 {Fmt.Ms(r.P50Ms)}, p99 {Fmt.Ms(r.P99Ms)}; {r.NonSuccess:N0} not 2xx{(r.SocketErrors.Length > 0 ? "; " + r.SocketErrors : "")})",
+            $"B0 as its own process, driven by wrk: {Fmt.Rate(b0)} (before {Fmt.Rate(b0Before.PerSecond)}, after {Fmt.Rate(b0After.PerSecond)})",
+            Fmt.Ratio(ratio), "≥ ×0.20 B0", ratio >= 0.20 && r.NonSuccess == 0 && r.SocketErrors.Length == 0,
+            Detail: $"W6's server after W5, the same requests' kind (signed forms of the same mix, {wrk.Written:N0} written to a file beforehand{(r.Replayed > 0 ? $", {r.Replayed:N0} sent twice once all were sent" : ", none sent twice")}), sent by wrk ({WrkLoad.Threads} threads, {options.Connections} connections, {_t.Saturation.TotalSeconds:0} s after {_t.Warmup.TotalSeconds:0} s of warm-up): a generator in C, as a load test from outside may use; " +
+                $"the server used {Fmt.N(wrk.ServerCpuMs * 1000 / Math.Max(1, r.Requests))} µs of CPU per request, wrk {Fmt.N(r.CpuMs * 1000 / Math.Max(1, r.Requests))} µs (B0's run: {Fmt.N(b0After.CpuMs * 1000 / Math.Max(1, b0After.Requests))} µs); {ok:N0} answered 2xx"));
     }
 
     private static string Failures(LoadResult result) =>
@@ -967,3 +1039,6 @@ public sealed partial class Harness(LoadOptions options)
             Detail: $"as O1, on PostgreSQL with synchronous_commit=on: {rows:N0} due messages on {senders} numbers; {Fmt.N(perCommit, 1)} units of work per commit; {Fmt.N(cpuPerSend)} µs of this process's CPU per send"));
     }
 }
+
+/// <summary>W7's run: what wrk measured, the server's CPU meanwhile, and how many distinct requests it had to send.</summary>
+internal sealed record WrkRun(WrkResult Result, double ServerCpuMs, int Written);
