@@ -36,8 +36,16 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
     /// <summary>Passes before the writer is asked anyway: a writer that outpaces them would never let the log start over.</summary>
     private const int PassesBeforeCatchUp = 8;
 
+    /// <summary>
+    /// A log this long is copied by the writer after its commit whatever the passes are doing: on a machine so busy that
+    /// this thread waited for a core, the passes took long enough for the log to reach four times its bound. A catch-up
+    /// that finds a pass copying copies nothing, and the next commit asks again.
+    /// </summary>
+    private const long CatchUpAtOnceBytes = 2L * CatchUpAfterFrames * (SqliteDialect.PageSize + 24);
+
     private readonly Channel<bool> _signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dialect _dialect;
+    private readonly string _log;
     private readonly ILogger _logger;
     private readonly Task _loop;
     private int _commits;
@@ -48,6 +56,7 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
     public WalCheckpointer(Dialect dialect, ILogger logger)
     {
         _dialect = dialect;
+        _log = Path.GetFullPath(((SqliteDialect)dialect).DataSource + "-wal");
         _logger = logger;
         // Its calls block for as long as the copy and its fsync take: a thread of its own, not one of the pool's.
         _loop = Task.Factory.StartNew(() => RunAsync().GetAwaiter().GetResult(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -59,6 +68,11 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
         if (Interlocked.Increment(ref _commits) % CommitsPerCheckpoint == 0)
         {
             _signals.Writer.TryWrite(true);
+        }
+
+        if (WalWriteBuffer.LogEndFor(_log) > CatchUpAtOnceBytes)
+        {
+            _catchUp = true;
         }
     }
 

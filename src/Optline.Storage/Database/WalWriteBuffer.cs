@@ -91,6 +91,13 @@ internal static unsafe partial class WalWriteBuffer
     public static (long SqliteWrites, long FileWrites) StatsFor(string logPath) =>
         Stats.TryGetValue(Path.GetFullPath(logPath), out var stats) ? (Interlocked.Read(ref stats.SqliteWrites), Interlocked.Read(ref stats.FileWrites)) : (0, 0);
 
+    /// <summary>
+    /// Where SQLite's last write to a buffered log ended: the log's length since it last started over (SQLite appends
+    /// frames, and starts over by writing the header at the beginning); 0 for a log no buffered connection wrote.
+    /// </summary>
+    public static long LogEndFor(string fullLogPath) =>
+        Stats.TryGetValue(fullLogPath, out var stats) ? Volatile.Read(ref stats.End) : 0;
+
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Open(Vfs* vfs, byte* name, SqliteFile* file, int flags, int* outFlags)
     {
@@ -135,7 +142,8 @@ internal static unsafe partial class WalWriteBuffer
     private static int Write(SqliteFile* file, byte* data, int amount, long offset)
     {
         var log = (LogFile*)file;
-        Count(log, fileWrite: false);
+        var stats = Count(log, fileWrite: false);
+        Volatile.Write(ref stats.End, offset + amount);
         if (log->Length > 0 && offset == log->Start + log->Length && log->Length + amount <= Capacity)
         {
             Buffer.MemoryCopy(data, log->Buffer + log->Length, Capacity - log->Length, amount);
@@ -187,10 +195,11 @@ internal static unsafe partial class WalWriteBuffer
         return SqliteOk;
     }
 
-    private static void Count(LogFile* log, bool fileWrite)
+    private static LogStats Count(LogFile* log, bool fileWrite)
     {
         var stats = (LogStats)GCHandle.FromIntPtr(log->Stats).Target!;
         Interlocked.Increment(ref fileWrite ? ref stats.FileWrites : ref stats.SqliteWrites);
+        return stats;
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
@@ -277,6 +286,7 @@ internal static unsafe partial class WalWriteBuffer
     {
         public long SqliteWrites;
         public long FileWrites;
+        public long End;
     }
 
     /// <summary>A buffered log: SQLite's view of it, the platform's file (which follows it in memory), what waits to be written.</summary>

@@ -46,7 +46,9 @@ public sealed class WriteAheadLogTests
             Assert.Equal("ok", await command.ExecuteScalarAsync());
         }
 
-        Assert.True(largest <= 4L * WalCheckpointer.CatchUpAfterFrames * FrameBytes,
+        // Past twice its bound the writer copies the log itself after its commit, however far behind the checkpoint's
+        // passes are (on a busy machine they fell far enough behind for the log to reach four times the bound).
+        Assert.True(largest <= 3L * WalCheckpointer.CatchUpAfterFrames * FrameBytes,
             $"the log reached {largest / 1024 / 1024} MB; bound {WalCheckpointer.CatchUpAfterFrames} frames; the writer caught up {catchUps} times in {catchUpTime.TotalMilliseconds:N0} ms");
     }
 }
