@@ -146,80 +146,78 @@ public sealed partial class OutboxDispatcher(
         var send = queued.Message;
         SendResult result;
         IDisposable? hold = null;
-        using (flight)
-        {
-            try
-            {
-                if (refusal == OutboxStore.Behind)
-                {
-                    // An earlier message of the conversation waits for a retry: this one goes after it, claimed again then.
-                    await outbox.ReleaseAsync(send, ct);
-                    return null;
-                }
-
-                if (refusal is not null)
-                {
-                    await outbox.CancelAsync(send, refusal, ct); // nothing is recorded for a row already gone
-                    return null;
-                }
-
-                await lane.BeforeCarrierCallAsync(queued, ct);
-                // From here until its outcome is recorded, this dispatcher's own claims leave the row alone, even if its
-                // claim runs out meanwhile: the carrier may have it already.
-                hold = outbox.Hold(send);
-                if (!ClaimHolds(queued, time.GetUtcNow()))
-                {
-                    // Its claim ran out while it waited (behind a slow carrier call): it may have been taken again, here
-                    // or on another node, and is left to the newer claim, which its conversation's later ones wait for.
-                    outbox.ForgetClaims();
-                    hold.Dispose();
-                    return null;
-                }
-
-                result = await channels.For(send.Channel).SendAsync(Message(send), ct);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException && !ct.IsCancellationRequested)
-            {
-                result = new SendResult(SendOutcome.TransientFailure, Error: ex.GetType().Name);
-            }
-            catch
-            {
-                hold?.Dispose();
-                throw;
-            }
-        }
-
         try
         {
-            switch (result.Outcome)
+            using (flight)
             {
-                case SendOutcome.Sent:
-                    // The lane goes on to its next message while this is written: records of many lanes share one commit.
-                    lane.Track(RecordSentAsync(send, result.ProviderMessageId, queued.ClaimedAt, hold, CancellationToken.None));
-                    hold = null;
-                    break;
-                case SendOutcome.RecipientOptedOut:
-                    await outbox.MarkFailedAsync(send, result.Error ?? "recipient unsubscribed", permanent: true, null, ct);
-                    await reports.CarrierOptOutAsync(send.LineId, send.To, send.Channel, $"send refused: {result.ProviderErrorCode}", ct);
-                    break;
-                default:
-                    var dead = await outbox.MarkFailedAsync(send, result.Error ?? result.Outcome.ToString(), result.Outcome == SendOutcome.PermanentFailure, result.RetryAfter, ct);
-                    LogSendFailed(logger, send.OutboxId, send.Attempt, result.Outcome.ToString(), dead);
-                    break;
+                try
+                {
+                    if (refusal == OutboxStore.Behind)
+                    {
+                        // An earlier message of the conversation waits for a retry: this one goes after it, claimed again then.
+                        await outbox.ReleaseAsync(send, ct);
+                        return null;
+                    }
+
+                    if (refusal is not null)
+                    {
+                        await outbox.CancelAsync(send, refusal, ct); // nothing is recorded for a row already gone
+                        return null;
+                    }
+
+                    await lane.BeforeCarrierCallAsync(queued, ct);
+                    // From here until its outcome is recorded, this dispatcher's own claims leave the row alone, even if its
+                    // claim runs out meanwhile: the carrier may have it already.
+                    hold = outbox.Hold(send);
+                    if (!ClaimHolds(queued, time.GetUtcNow()))
+                    {
+                        // Its claim ran out while it waited (behind a slow carrier call): it may have been taken again, here
+                        // or on another node, and is left to the newer claim, which its conversation's later ones wait for.
+                        outbox.ForgetClaims();
+                        return null;
+                    }
+
+                    result = await channels.For(send.Channel).SendAsync(Message(send), ct);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException && !ct.IsCancellationRequested)
+                {
+                    result = new SendResult(SendOutcome.TransientFailure, Error: ex.GetType().Name);
+                }
             }
-        }
-        catch (StorageUnavailableException ex)
-        {
-            // The failure may not be recorded: the row may still be claimed here, and is then left to its claim running out.
-            outbox.ForgetClaims();
-            LogStorageUnavailable(logger, ex);
+
+            try
+            {
+                switch (result.Outcome)
+                {
+                    case SendOutcome.Sent:
+                        // The lane goes on to its next message while this is written: records of many lanes share one commit.
+                        // The record releases the hold once written (or given up).
+                        lane.Track(RecordSentAsync(send, result.ProviderMessageId, queued.ClaimedAt, hold, CancellationToken.None));
+                        hold = null;
+                        break;
+                    case SendOutcome.RecipientOptedOut:
+                        await outbox.MarkFailedAsync(send, result.Error ?? "recipient unsubscribed", permanent: true, null, ct);
+                        await reports.CarrierOptOutAsync(send.LineId, send.To, send.Channel, $"send refused: {result.ProviderErrorCode}", ct);
+                        break;
+                    default:
+                        var dead = await outbox.MarkFailedAsync(send, result.Error ?? result.Outcome.ToString(), result.Outcome == SendOutcome.PermanentFailure, result.RetryAfter, ct);
+                        LogSendFailed(logger, send.OutboxId, send.Attempt, result.Outcome.ToString(), dead);
+                        break;
+                }
+            }
+            catch (StorageUnavailableException ex)
+            {
+                // The failure may not be recorded: the row may still be claimed here, and is then left to its claim running out.
+                outbox.ForgetClaims();
+                LogStorageUnavailable(logger, ex);
+            }
+
+            return result.Outcome;
         }
         finally
         {
             hold?.Dispose();
         }
-
-        return result.Outcome;
     }
 
     private bool ClaimHolds(SenderLanes.LaneMessage queued, DateTimeOffset now) =>
