@@ -43,7 +43,7 @@ public sealed partial class EventWriter : IAsyncDisposable
         _time = time;
         _logger = logger;
         var count = writers ?? 1;
-        _checkpointer = dialect is SqliteDialect ? new WalCheckpointer(dialect, logger) : null;
+        _checkpointer = dialect is SqliteDialect sqlite ? new WalCheckpointer(sqlite, logger) : null;
         _queues = [.. Enumerable.Range(0, count).Select(_ => Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true }))];
         _cutOff = dialect.IsPostgres ? new CutOffCommits(dialect, time, logger) : null;
         _writers = dialect.IsPostgres

@@ -44,7 +44,7 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
     private const long CatchUpAtOnceBytes = 2L * CatchUpAfterFrames * (SqliteDialect.PageSize + 24);
 
     private readonly Channel<bool> _signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Dialect _dialect;
+    private readonly SqliteDialect _dialect;
     private readonly string _log;
     private readonly ILogger _logger;
     private readonly Task _loop;
@@ -53,10 +53,10 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
     private long _catchUps;
     private long _catchUpTicks;
 
-    public WalCheckpointer(Dialect dialect, ILogger logger)
+    public WalCheckpointer(SqliteDialect dialect, ILogger logger)
     {
         _dialect = dialect;
-        _log = Path.GetFullPath(((SqliteDialect)dialect).DataSource + "-wal");
+        _log = Path.GetFullPath(dialect.DataSource + "-wal");
         _logger = logger;
         // Its calls block for as long as the copy and its fsync take: a thread of its own, not one of the pool's.
         _loop = Task.Factory.StartNew(() => RunAsync().GetAwaiter().GetResult(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
