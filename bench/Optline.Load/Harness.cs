@@ -336,7 +336,8 @@ public sealed partial class Harness(LoadOptions options)
                 var folder = Path.Combine(_data, "wrk");
                 var warmupFile = WrkLoad.WriteRequests(folder, "b0-warmup", uri, Enumerable.Range(0, 20_000).Select(_ => traffic.Next()));
                 var file = WrkLoad.WriteRequests(folder, "b0", uri, Enumerable.Range(0, 60_000).Select(_ => traffic.Next()));
-                wrk = await WrkLoad.RunAsync(uri, warmupFile, file, options.Connections, _t.Warmup, _t.Saturation / 2);
+                await WrkLoad.RunAsync(uri, warmupFile, options.Connections, _t.Warmup);
+                wrk = await WrkLoad.RunAsync(uri, file, options.Connections, _t.Saturation / 2);
                 File.Delete(warmupFile);
                 File.Delete(file);
             }
@@ -365,9 +366,9 @@ public sealed partial class Harness(LoadOptions options)
         var file = WrkLoad.WriteRequests(folder, "optline", uri, Enumerable.Range(0, count).Select(_ => traffic.Next()));
         try
         {
-            await WrkLoad.RunAsync(uri, warmupFile, warmupFile, options.Connections, TimeSpan.Zero, _t.Warmup);
+            await WrkLoad.RunAsync(uri, warmupFile, options.Connections, _t.Warmup);
             var cpuBefore = ProcessStats.CpuMs(pid);
-            var result = await WrkLoad.RunAsync(uri, file, file, options.Connections, TimeSpan.Zero, _t.Saturation);
+            var result = await WrkLoad.RunAsync(uri, file, options.Connections, _t.Saturation);
             return new WrkRun(result, ProcessStats.CpuMs(pid) - cpuBefore, count);
         }
         finally
@@ -393,7 +394,7 @@ public sealed partial class Harness(LoadOptions options)
             $"{Fmt.Rate(r.PerSecond)} (p50 {Fmt.Ms(r.P50Ms)}, p99 {Fmt.Ms(r.P99Ms)}; {r.NonSuccess:N0} not 2xx{(r.SocketErrors.Length > 0 ? "; " + r.SocketErrors : "")})",
             $"B0 as its own process, driven by wrk: {Fmt.Rate(b0)} (before {Fmt.Rate(b0Before.PerSecond)}, after {Fmt.Rate(b0After.PerSecond)})",
             Fmt.Ratio(ratio), "≥ ×0.20 B0", ratio >= 0.20 && r.NonSuccess == 0 && r.SocketErrors.Length == 0,
-            Detail: $"W6's server after W5, the same requests' kind (signed forms of the same mix, {wrk.Written:N0} written to a file beforehand{(r.Replayed > 0 ? $", {r.Replayed:N0} sent twice once all were sent" : ", none sent twice")}), sent by wrk ({WrkLoad.Threads} threads, {options.Connections} connections, {_t.Saturation.TotalSeconds:0} s after {_t.Warmup.TotalSeconds:0} s of warm-up): a generator in C, as a load test from outside may use; " +
+            Detail: $"W6's server after W5, the same requests' kind (signed forms of the same mix, {wrk.Written:N0} written to a file beforehand{(r.Requests > wrk.Written ? $", {r.Requests - wrk.Written:N0} sent twice once all were sent" : ", none sent twice")}), sent by wrk ({WrkLoad.Threads} threads, {options.Connections} connections, {_t.Saturation.TotalSeconds:0} s after {_t.Warmup.TotalSeconds:0} s of warm-up): a generator in C, as a load test from outside may use; " +
                 $"the server used {Fmt.N(wrk.ServerCpuMs * 1000 / Math.Max(1, r.Requests))} µs of CPU per request, wrk {Fmt.N(r.CpuMs * 1000 / Math.Max(1, r.Requests))} µs (B0's run: {Fmt.N(b0After.CpuMs * 1000 / Math.Max(1, b0After.Requests))} µs); {ok:N0} answered 2xx"));
     }
 

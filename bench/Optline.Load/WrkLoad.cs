@@ -57,21 +57,8 @@ public static partial class WrkLoad
         return path;
     }
 
-    /// <summary>
-    /// wrk over <paramref name="connections"/> connections: a warm-up of <paramref name="warmup"/> on one file, then
-    /// <paramref name="duration"/> on another, so that the run measured sends requests the warm-up did not.
-    /// </summary>
-    public static async Task<WrkResult> RunAsync(Uri address, string warmupRequests, string requests, int connections, TimeSpan warmup, TimeSpan duration)
-    {
-        if (warmup > TimeSpan.Zero)
-        {
-            await RunOnceAsync(address, warmupRequests, connections, warmup);
-        }
-
-        return await RunOnceAsync(address, requests, connections, duration);
-    }
-
-    private static async Task<WrkResult> RunOnceAsync(Uri address, string requestsPath, int connections, TimeSpan duration)
+    /// <summary>wrk for <paramref name="duration"/> over <paramref name="connections"/> connections, sending the requests of one file.</summary>
+    public static async Task<WrkResult> RunAsync(Uri address, string requestsPath, int connections, TimeSpan duration)
     {
         var script = Path.ChangeExtension(requestsPath, ".lua");
         await File.WriteAllTextAsync(script, Script);
@@ -113,13 +100,12 @@ public static partial class WrkLoad
             throw new InvalidOperationException($"wrk failed ({process.ExitCode}): {await error}{text}");
         }
 
-        var lines = File.ReadLines(requestsPath).LongCount();
-        var total = long.Parse(Total().Match(text).Groups[1].Value, CultureInfo.InvariantCulture);
         return new WrkResult(
-            double.Parse(RequestsPerSecond().Match(text).Groups[1].Value, CultureInfo.InvariantCulture), total,
+            double.Parse(RequestsPerSecond().Match(text).Groups[1].Value, CultureInfo.InvariantCulture),
+            long.Parse(Total().Match(text).Groups[1].Value, CultureInfo.InvariantCulture),
             NonSuccess().Match(text) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
             Errors().Match(text) is { Success: true } e ? e.Value : "",
-            Latency(text, "50"), Latency(text, "99"), cpuMs, Math.Max(0, total - lines));
+            Latency(text, "50"), Latency(text, "99"), cpuMs);
     }
 
     private static double Latency(string output, string percentile)
@@ -178,5 +164,5 @@ public static partial class WrkLoad
         """;
 }
 
-/// <summary>wrk's figures; <see cref="Replayed"/> counts the requests sent again once the file was all sent (duplicates to Optline).</summary>
-public sealed record WrkResult(double PerSecond, long Requests, long NonSuccess, string SocketErrors, double P50Ms, double P99Ms, double CpuMs, long Replayed);
+/// <summary>wrk's figures, and its own CPU time.</summary>
+public sealed record WrkResult(double PerSecond, long Requests, long NonSuccess, string SocketErrors, double P50Ms, double P99Ms, double CpuMs);
