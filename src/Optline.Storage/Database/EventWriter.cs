@@ -28,6 +28,7 @@ public sealed partial class EventWriter : IAsyncDisposable
     private readonly ILogger<EventWriter> _logger;
     private readonly Task[] _writers;
     private readonly WalCheckpointer? _checkpointer;
+    private readonly LogSyncer? _syncer;
     private readonly CutOffCommits? _cutOff;
     private readonly WriterMetrics _metrics = new();
     private long _batches;
@@ -44,6 +45,7 @@ public sealed partial class EventWriter : IAsyncDisposable
         _logger = logger;
         var count = writers ?? 1;
         _checkpointer = dialect is SqliteDialect sqlite ? new WalCheckpointer(sqlite, logger) : null;
+        _syncer = dialect is SqliteDialect forLog ? SyncerOf(Path.GetFullPath(forLog.DataSource + "-wal"), logger) : null;
         _queues = [.. Enumerable.Range(0, count).Select(_ => Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true }))];
         _cutOff = dialect.IsPostgres ? new CutOffCommits(dialect, time, logger) : null;
         _writers = dialect.IsPostgres
@@ -55,6 +57,8 @@ public sealed partial class EventWriter : IAsyncDisposable
                     RunAsync(queue, dedicatedThread: true).GetAwaiter().GetResult();
                 }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))];
     }
+
+    private static LogSyncer SyncerOf(string log, ILogger logger) => new(() => WalWriteBuffer.SyncDeferred(log), log, logger);
 
     /// <summary>How many writers commit side by side, each on its own connection.</summary>
     public int WriterCount => _queues.Length;
@@ -68,6 +72,9 @@ public sealed partial class EventWriter : IAsyncDisposable
 
     /// <summary>This writer's timings (<see cref="WriterMetrics"/>): queue wait, batch and commit durations, events per commit.</summary>
     public System.Diagnostics.Metrics.Meter Meter => _metrics.Meter;
+
+    /// <summary>SQLite: the syncs of the writer's log, each acknowledging every batch committed before it, and their time.</summary>
+    public (long Count, TimeSpan Time) LogSyncs => _syncer?.Syncs ?? (0, TimeSpan.Zero);
 
     /// <summary>SQLite: how often the writer copied the rest of its log itself, between two batches, and the time that took.</summary>
     public (long Count, TimeSpan Time) CatchUps => _checkpointer?.CatchUps ?? (0, TimeSpan.Zero);
@@ -116,6 +123,7 @@ public sealed partial class EventWriter : IAsyncDisposable
             await _checkpointer.DisposeAsync();
         }
 
+        _syncer?.Dispose();
         _metrics.Dispose();
     }
 
@@ -151,6 +159,11 @@ public sealed partial class EventWriter : IAsyncDisposable
 
             try
             {
+                if (_syncer?.Failure is { } unsynced)
+                {
+                    throw new IOException("An earlier sync of the log failed.", unsynced);
+                }
+
                 connection ??= await OpenAsync();
                 await CommitBatchAsync(connection, batch, startedAt);
                 if (_checkpointer?.TakeCatchUp() == true)
@@ -161,7 +174,7 @@ public sealed partial class EventWriter : IAsyncDisposable
             catch (CommitInDoubtException doubt)
             {
                 _cutOff!.Settle(doubt.TransactionId, doubt.Marker, doubt.Events.Count, doubt.InnerException!, committed => Answer(doubt, committed));
-                await connection!.DisposeAsync();
+                await CloseAsync(connection!);
                 connection = null;
             }
             catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException or TimeoutException)
@@ -174,7 +187,7 @@ public sealed partial class EventWriter : IAsyncDisposable
 
                 if (connection is not null)
                 {
-                    await connection.DisposeAsync();
+                    await CloseAsync(connection);
                     connection = null;
                 }
             }
@@ -182,16 +195,31 @@ public sealed partial class EventWriter : IAsyncDisposable
 
         if (connection is not null)
         {
-            await connection.DisposeAsync();
+            await CloseAsync(connection);
         }
+    }
+
+    /// <summary>Closes a writer's connection once the syncs its batches wait for are done: closing it closes the log they sync.</summary>
+    private ValueTask CloseAsync(WriterConnection connection)
+    {
+        _syncer?.WaitUntilAnswered();
+        return connection.DisposeAsync();
     }
 
     private async Task CommitBatchAsync(WriterConnection connection, List<IWork> batch, long startedAt)
     {
         var ordered = InLockOrder(batch);
-        if (!await TryCommitTogetherAsync(connection, ordered, startedAt))
+        WalWriteBuffer.DeferSyncOnThisThread = _syncer is not null;
+        try
         {
-            await CommitEachInSavepointAsync(connection, ordered, startedAt);
+            if (!await TryCommitTogetherAsync(connection, ordered, startedAt))
+            {
+                await CommitEachInSavepointAsync(connection, ordered, startedAt);
+            }
+        }
+        finally
+        {
+            WalWriteBuffer.DeferSyncOnThisThread = false;
         }
     }
 
@@ -332,10 +360,31 @@ public sealed partial class EventWriter : IAsyncDisposable
         _checkpointer?.Committed();
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _events, done.Count);
-        foreach (var item in done)
+        if (_syncer is null)
         {
-            item.Complete();
+            foreach (var item in done)
+            {
+                item.Complete();
+            }
+
+            return;
         }
+
+        IWork[] acknowledged = [.. done];
+        _syncer.AfterSync(failure =>
+        {
+            foreach (var item in acknowledged)
+            {
+                if (failure is null)
+                {
+                    item.Complete();
+                }
+                else
+                {
+                    item.Fail(new StorageUnavailableException("The database could not make the event durable.", failure));
+                }
+            }
+        });
     }
 
     /// <summary>The batch's commit marker, written with its last statements on PostgreSQL; null on SQLite, which needs none.</summary>

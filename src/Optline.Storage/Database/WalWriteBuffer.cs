@@ -41,6 +41,13 @@ internal static unsafe partial class WalWriteBuffer
     [ThreadStatic]
     public static bool BufferOnThisThread;
 
+    /// <summary>
+    /// While set, a sync of a buffered log on this thread writes what waits and leaves the fsync to <see cref="SyncDeferred"/>,
+    /// which another thread calls before anything that depends on the commit is acknowledged (<see cref="LogSyncer"/>).
+    /// </summary>
+    [ThreadStatic]
+    public static bool DeferSyncOnThisThread;
+
     /// <summary>Puts the VFS in place, once per process; connections opened afterwards use it.</summary>
     public static void Register()
     {
@@ -98,6 +105,56 @@ internal static unsafe partial class WalWriteBuffer
     public static long LogEndFor(string fullLogPath) =>
         Stats.TryGetValue(fullLogPath, out var stats) ? Volatile.Read(ref stats.End) : 0;
 
+    /// <summary>For a log path: syncs its commits left to <see cref="SyncDeferred"/> so far, and how many of them a sync has covered.</summary>
+    public static (long Deferred, long Synced) DeferredSyncsFor(string logPath)
+    {
+        if (!Stats.TryGetValue(Path.GetFullPath(logPath), out var stats))
+        {
+            return (0, 0);
+        }
+
+        lock (stats.SyncLock)
+        {
+            return (Volatile.Read(ref stats.DeferredSyncs), stats.SyncedThrough);
+        }
+    }
+
+    /// <summary>
+    /// Syncs the buffered log at <paramref name="fullLogPath"/> if a commit left its sync deferred since the last one:
+    /// every commit written to it before this call is then on the disk. SQLite's result code; an error when the log
+    /// owes a sync and is no longer open.
+    /// </summary>
+    public static int SyncDeferred(string fullLogPath)
+    {
+        if (!Stats.TryGetValue(fullLogPath, out var stats))
+        {
+            return SqliteOk;
+        }
+
+        lock (stats.SyncLock)
+        {
+            var owed = Volatile.Read(ref stats.DeferredSyncs);
+            if (owed == stats.SyncedThrough)
+            {
+                return SqliteOk;
+            }
+
+            if (stats.OpenLog == IntPtr.Zero)
+            {
+                return SqliteIoError;
+            }
+
+            var inner = ((LogFile*)stats.OpenLog)->Inner;
+            var result = inner->Methods->Sync(inner, stats.DeferredFlags);
+            if (result == SqliteOk)
+            {
+                stats.SyncedThrough = owed;
+            }
+
+            return result;
+        }
+    }
+
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Open(Vfs* vfs, byte* name, SqliteFile* file, int flags, int* outFlags)
     {
@@ -126,6 +183,10 @@ internal static unsafe partial class WalWriteBuffer
         {
             var stats = Stats.GetOrAdd(Path.GetFullPath(Marshal.PtrToStringUTF8((IntPtr)name)!), _ => new LogStats());
             log->Stats = GCHandle.ToIntPtr(GCHandle.Alloc(stats));
+            lock (stats.SyncLock)
+            {
+                stats.OpenLog = (IntPtr)log;
+            }
         }
         catch (Exception)
         {
@@ -195,9 +256,11 @@ internal static unsafe partial class WalWriteBuffer
         return SqliteOk;
     }
 
+    private static LogStats StatsOf(LogFile* log) => (LogStats)GCHandle.FromIntPtr(log->Stats).Target!;
+
     private static LogStats Count(LogFile* log, bool fileWrite)
     {
-        var stats = (LogStats)GCHandle.FromIntPtr(log->Stats).Target!;
+        var stats = StatsOf(log);
         Interlocked.Increment(ref fileWrite ? ref stats.FileWrites : ref stats.SqliteWrites);
         return stats;
     }
@@ -207,6 +270,15 @@ internal static unsafe partial class WalWriteBuffer
     {
         var log = (LogFile*)file;
         var flushed = Flush(log);
+        var stats = StatsOf(log);
+        lock (stats.SyncLock)
+        {
+            if (stats.OpenLog == (IntPtr)log)
+            {
+                stats.OpenLog = IntPtr.Zero;
+            }
+        }
+
         var closed = log->Inner->Methods->Close(log->Inner);
         if (log->Buffer is not null)
         {
@@ -240,7 +312,23 @@ internal static unsafe partial class WalWriteBuffer
     {
         var log = (LogFile*)file;
         var flushed = Flush(log);
-        return flushed != SqliteOk ? flushed : log->Inner->Methods->Sync(log->Inner, flags);
+        if (flushed != SqliteOk)
+        {
+            return flushed;
+        }
+
+        var stats = StatsOf(log);
+        if (DeferSyncOnThisThread)
+        {
+            stats.DeferredFlags = flags;
+            Interlocked.Increment(ref stats.DeferredSyncs);
+            return SqliteOk;
+        }
+
+        lock (stats.SyncLock)
+        {
+            return log->Inner->Methods->Sync(log->Inner, flags);
+        }
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
@@ -284,9 +372,18 @@ internal static unsafe partial class WalWriteBuffer
 
     private sealed class LogStats
     {
+        public readonly Lock SyncLock = new();
         public long SqliteWrites;
         public long FileWrites;
         public long End;
+
+        /// <summary>The buffered log's file while it is open (a <see cref="LogFile"/>*), for <see cref="SyncDeferred"/>.</summary>
+        public IntPtr OpenLog;
+
+        /// <summary>Syncs left to <see cref="SyncDeferred"/> so far, the flags SQLite asked for, and how many of them one has covered.</summary>
+        public long DeferredSyncs;
+        public int DeferredFlags;
+        public long SyncedThrough;
     }
 
     /// <summary>A buffered log: SQLite's view of it, the platform's file (which follows it in memory), what waits to be written.</summary>

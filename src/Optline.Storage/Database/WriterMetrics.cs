@@ -6,7 +6,8 @@ namespace Optline.Storage.Database;
 /// <summary>
 /// Where an acknowledged event's time goes inside the group commit, for operators: <c>dotnet-counters monitor
 /// --counters Optline.Storage -p PID</c> shows the percentiles. An event waits in its writer's queue for the batch in
-/// progress to commit, then runs in the next batch, which ends with the commit (the log's write and its fsync).
+/// progress to commit, then runs in the next batch, which ends with the commit (the log's write and, on PostgreSQL, its
+/// fsync; SQLite's log is synced beside the writer, <see cref="LogSyncer"/>, before the batch is acknowledged).
 /// Nothing is measured unless something listens. One meter per <see cref="EventWriter"/>, all under one name.
 /// </summary>
 internal sealed class WriterMetrics : IDisposable
@@ -25,7 +26,7 @@ internal sealed class WriterMetrics : IDisposable
         _batchDuration = Meter.CreateHistogram<double>(
             "optline.writer.batch.duration", "s", "Time from a batch's start to its commit, the commit included.");
         _commitDuration = Meter.CreateHistogram<double>(
-            "optline.writer.commit.duration", "s", "Time a batch's commit took: the log's write and its fsync.");
+            "optline.writer.commit.duration", "s", "Time a batch's commit took: the log's write, and on PostgreSQL its fsync.");
         _batchSize = Meter.CreateHistogram<int>(
             "optline.writer.batch.size", "{event}", "Events acknowledged by one commit.");
     }
