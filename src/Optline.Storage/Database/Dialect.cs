@@ -51,11 +51,15 @@ public sealed class SqliteDialect(string connectionString) : Dialect
     {
         SQLitePCL.Batteries_V2.Init();
         MemoryStatisticsOff = SQLitePCL.raw.sqlite3_config(ConfigMemoryStatistics, 0) == SQLitePCL.raw.SQLITE_OK;
+        PageCacheInstalled = SqlitePageCache.Install();
         WalWriteBuffer.Register();
     }
 
     /// <summary>Whether this process's SQLite runs without allocation statistics.</summary>
     public static bool MemoryStatisticsOff { get; }
+
+    /// <summary>Whether this process's SQLite uses <see cref="SqlitePageCache"/>, which skips truncations that can drop nothing.</summary>
+    public static bool PageCacheInstalled { get; }
 
     private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString)
     {
