@@ -64,6 +64,32 @@ public class PhoneNumbersTests
         Assert.Equal(PhoneNumberError.PremiumRate, error);
     }
 
+    [Theory]
+    [InlineData("(201) 555-0123", "US", "+12015550123", PhoneNumberError.None)]
+    [InlineData("020 7946 0958", "GB", "+442079460958", PhoneNumberError.None)]
+    [InlineData("020 7946 0958", "US", "", PhoneNumberError.Invalid)]
+    [InlineData("+1 900 555 0123", "US", "", PhoneNumberError.PremiumRate)]
+    [InlineData("not a number", "US", "", PhoneNumberError.Unparseable)]
+    public void The_same_input_gets_the_same_answer_every_time_in_its_own_region(string input, string region, string expected, PhoneNumberError expectedError)
+    {
+        for (var time = 0; time < 3; time++)
+        {
+            Assert.Equal(expectedError == PhoneNumberError.None, PhoneNumbers.TryNormalize(input, out var e164, out var error, region));
+            Assert.Equal((expected, expectedError), (e164, error));
+        }
+    }
+
+    [Fact]
+    public void Answers_stay_right_after_more_distinct_numbers_than_are_kept()
+    {
+        var numbers = Enumerable.Range(0, 20_000).Select(i => $"(201) 555-{i % 10_000:0000}" + (i >= 10_000 ? " " : string.Empty)).ToList();
+        foreach (var number in numbers.Concat(numbers.Take(100)))
+        {
+            Assert.True(PhoneNumbers.TryNormalize(number, out var e164, out _));
+            Assert.Equal("+1201555" + number.Trim()[^4..], e164);
+        }
+    }
+
     [Fact]
     public void Normalize_explains_a_premium_rate_refusal()
     {
