@@ -6,8 +6,8 @@ namespace Optline.Bench;
 
 /// <summary>
 /// A number brought to E.164, as every webhook does twice (the line and the contact), against libphonenumber's
-/// parse alone, the least any check of the number costs: the same number again (answered from the cache of
-/// answers, as a line's number and a frequent contact's are) and a different one each time (read by libphonenumber).
+/// parse alone, the least any check of the number costs: the same number again (answered from the answers kept,
+/// as a line's number is) and a different one each time (read by libphonenumber).
 /// </summary>
 [MemoryDiagnoser]
 public class PhoneBenchmarks
