@@ -13,8 +13,9 @@ namespace Optline.Storage.Database;
 /// platform's, except the log of a connection opened on a thread that asked for buffering (<see cref="BufferOnThisThread"/>):
 /// the writer's. That file's writes wait in memory while they follow each other, and reach the file, in order, before
 /// anything else is done with it: a read, a size, a truncation, a sync. Durability is unchanged because the writer
-/// commits with <c>synchronous=FULL</c>: SQLite syncs the log at the end of every commit, before the commit is visible
-/// to any reader, and the sync writes what waits first. The writer also never spills pages to the log before its commit
+/// commits with <c>synchronous=FULL</c>: SQLite asks for a sync of the log at the end of every commit, and the sync
+/// writes what waits first; the fsync itself runs beside the writer (<see cref="DeferSyncOnThisThread"/>), before the
+/// commit's events are acknowledged. The writer also never spills pages to the log before its commit
 /// (<c>cache_spill=OFF</c>), so no write waits here once its transaction has ended.
 /// </para>
 /// </summary>
@@ -179,14 +180,11 @@ internal static unsafe partial class WalWriteBuffer
             return result;
         }
 
+        LogStats stats;
         try
         {
-            var stats = Stats.GetOrAdd(Path.GetFullPath(Marshal.PtrToStringUTF8((IntPtr)name)!), _ => new LogStats());
+            stats = Stats.GetOrAdd(Path.GetFullPath(Marshal.PtrToStringUTF8((IntPtr)name)!), _ => new LogStats());
             log->Stats = GCHandle.ToIntPtr(GCHandle.Alloc(stats));
-            lock (stats.SyncLock)
-            {
-                stats.OpenLog = (IntPtr)log;
-            }
         }
         catch (Exception)
         {
@@ -196,6 +194,12 @@ internal static unsafe partial class WalWriteBuffer
 
         log->Inner = inner;
         log->Base.Methods = s_methods;
+        lock (stats.SyncLock)
+        {
+            // Only now that it is whole may another thread sync it (SyncDeferred).
+            stats.OpenLog = (IntPtr)log;
+        }
+
         return SqliteOk;
     }
 
