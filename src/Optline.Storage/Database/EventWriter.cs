@@ -39,13 +39,19 @@ public sealed partial class EventWriter : IAsyncDisposable
     private int _nextQueue;
 
     public EventWriter(Dialect dialect, TimeProvider time, ILogger<EventWriter> logger, int? writers = null)
+        : this(dialect, time, logger, writers, syncLog: null)
+    {
+    }
+
+    /// <param name="syncLog">SQLite: how the log at a path is synced, SQLite's result code (tests make it fail); by default <see cref="WalWriteBuffer.SyncDeferred"/>.</param>
+    internal EventWriter(Dialect dialect, TimeProvider time, ILogger<EventWriter> logger, int? writers, Func<string, int>? syncLog)
     {
         _dialect = dialect;
         _time = time;
         _logger = logger;
         var count = writers ?? 1;
         _checkpointer = dialect is SqliteDialect sqlite ? new WalCheckpointer(sqlite, logger) : null;
-        _syncer = dialect is SqliteDialect forLog ? SyncerOf(Path.GetFullPath(forLog.DataSource + "-wal"), logger) : null;
+        _syncer = dialect is SqliteDialect forLog ? SyncerOf(Path.GetFullPath(forLog.DataSource + "-wal"), syncLog ?? WalWriteBuffer.SyncDeferred, logger) : null;
         _queues = [.. Enumerable.Range(0, count).Select(_ => Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true }))];
         _cutOff = dialect.IsPostgres ? new CutOffCommits(dialect, time, logger) : null;
         _writers = dialect.IsPostgres
@@ -58,7 +64,7 @@ public sealed partial class EventWriter : IAsyncDisposable
                 }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))];
     }
 
-    private static LogSyncer SyncerOf(string log, ILogger logger) => new(() => WalWriteBuffer.SyncDeferred(log), log, logger);
+    private static LogSyncer SyncerOf(string log, Func<string, int> sync, ILogger logger) => new(() => sync(log), log, logger);
 
     /// <summary>How many writers commit side by side, each on its own connection.</summary>
     public int WriterCount => _queues.Length;
@@ -72,6 +78,9 @@ public sealed partial class EventWriter : IAsyncDisposable
 
     /// <summary>This writer's timings (<see cref="WriterMetrics"/>): queue wait, batch and commit durations, events per commit.</summary>
     public System.Diagnostics.Metrics.Meter Meter => _metrics.Meter;
+
+    /// <summary>SQLite: why nothing can be acknowledged any more (a sync of the log failed), until the process starts again; else null.</summary>
+    public Exception? Failure => _syncer?.Failure;
 
     /// <summary>SQLite: the syncs of the writer's log, each acknowledging every batch committed before it, and their time.</summary>
     public (long Count, TimeSpan Time) LogSyncs => _syncer?.Syncs ?? (0, TimeSpan.Zero);
