@@ -29,6 +29,8 @@ internal static unsafe partial class SqlitePageCache
 
     private static Methods s_sqlite;
     private static Methods* s_installed;
+    private static long s_truncations;
+    private static long s_passedOn;
 
     /// <summary>True when SQLite took this cache (only before its first connection, and once per process).</summary>
     public static bool Install()
@@ -69,9 +71,6 @@ internal static unsafe partial class SqlitePageCache
 
     /// <summary>Truncations of all caches so far, and how many of them were passed on to SQLite's cache.</summary>
     public static (long Asked, long PassedOn) Truncations => (Interlocked.Read(ref s_truncations), Interlocked.Read(ref s_passedOn));
-
-    private static long s_truncations;
-    private static long s_passedOn;
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static void* Create(int pageSize, int extraSize, int purgeable)
