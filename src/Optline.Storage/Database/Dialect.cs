@@ -75,6 +75,9 @@ public sealed class SqliteDialect(string connectionString) : Dialect
 
     public string DataSource => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
+    /// <summary>The write-ahead log's full path, as the writer's buffered log, its syncer and its checkpointer know it.</summary>
+    public string LogPath => Path.GetFullPath(DataSource + "-wal");
+
     public override DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
     /// <summary>

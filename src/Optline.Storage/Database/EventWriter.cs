@@ -50,8 +50,12 @@ public sealed partial class EventWriter : IAsyncDisposable
         _time = time;
         _logger = logger;
         var count = writers ?? 1;
-        _checkpointer = dialect is SqliteDialect sqlite ? new WalCheckpointer(sqlite, logger) : null;
-        _syncer = dialect is SqliteDialect forLog ? SyncerOf(Path.GetFullPath(forLog.DataSource + "-wal"), syncLog ?? WalWriteBuffer.SyncDeferred, logger) : null;
+        if (dialect is SqliteDialect sqlite)
+        {
+            _checkpointer = new WalCheckpointer(sqlite, logger);
+            _syncer = SyncerOf(sqlite.LogPath, syncLog ?? WalWriteBuffer.SyncDeferred, logger);
+        }
+
         _queues = [.. Enumerable.Range(0, count).Select(_ => Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true }))];
         _cutOff = dialect.IsPostgres ? new CutOffCommits(dialect, time, logger) : null;
         _writers = dialect.IsPostgres

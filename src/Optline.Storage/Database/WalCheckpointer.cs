@@ -56,7 +56,7 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
     public WalCheckpointer(SqliteDialect dialect, ILogger logger)
     {
         _dialect = dialect;
-        _log = Path.GetFullPath(dialect.DataSource + "-wal");
+        _log = dialect.LogPath;
         _logger = logger;
         // Its calls block for as long as the copy and its fsync take: a thread of its own, not one of the pool's.
         _loop = Task.Factory.StartNew(() => RunAsync().GetAwaiter().GetResult(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
