@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Optline.Storage.Audit;
 
@@ -38,13 +39,16 @@ public sealed partial class EventWriter : IAsyncDisposable
     private long _lockChainHeadsUntil;
     private int _nextQueue;
 
+    /// <summary>SQLite: the writer's log, buffered, once its connection is open (null if SQLite opened it unbuffered).</summary>
+    private volatile WalWriteBuffer.BufferedLog? _log;
+
     public EventWriter(Dialect dialect, TimeProvider time, ILogger<EventWriter> logger, int? writers = null)
         : this(dialect, time, logger, writers, syncLog: null)
     {
     }
 
-    /// <param name="syncLog">SQLite: how the log at a path is synced, SQLite's result code (tests make it fail); by default <see cref="WalWriteBuffer.SyncDeferred"/>.</param>
-    internal EventWriter(Dialect dialect, TimeProvider time, ILogger<EventWriter> logger, int? writers, Func<string, int>? syncLog)
+    /// <param name="syncLog">SQLite: how the writer's log is synced, SQLite's result code (tests make it fail); by default <see cref="WalWriteBuffer.BufferedLog.SyncDeferred"/>.</param>
+    internal EventWriter(Dialect dialect, TimeProvider time, ILogger<EventWriter> logger, int? writers, Func<WalWriteBuffer.BufferedLog, int>? syncLog)
     {
         _dialect = dialect;
         _time = time;
@@ -53,7 +57,9 @@ public sealed partial class EventWriter : IAsyncDisposable
         if (dialect is SqliteDialect sqlite)
         {
             _checkpointer = new WalCheckpointer(sqlite, logger);
-            _syncer = SyncerOf(sqlite.LogPath, syncLog ?? WalWriteBuffer.SyncDeferred, logger);
+            var sync = syncLog ?? (log => log.SyncDeferred());
+            // An unbuffered log syncs at each commit itself: nothing is then owed.
+            _syncer = new LogSyncer(() => _log is { } log ? sync(log) : SqliteNative.Ok, sqlite.LogPath, logger);
         }
 
         _queues = [.. Enumerable.Range(0, count).Select(_ => Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true }))];
@@ -61,14 +67,8 @@ public sealed partial class EventWriter : IAsyncDisposable
         _writers = dialect.IsPostgres
             ? [.. _queues.Select(queue => Task.Run(() => RunAsync(queue, dedicatedThread: false)))]
             : [.. _queues.Select(queue => Task.Factory.StartNew(
-                () =>
-                {
-                    WalWriteBuffer.BufferOnThisThread = true;
-                    RunAsync(queue, dedicatedThread: true).GetAwaiter().GetResult();
-                }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))];
+                () => RunAsync(queue, dedicatedThread: true).GetAwaiter().GetResult(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))];
     }
-
-    private static LogSyncer SyncerOf(string log, Func<string, int> sync, ILogger logger) => new(() => sync(log), log, logger);
 
     /// <summary>How many writers commit side by side, each on its own connection.</summary>
     public int WriterCount => _queues.Length;
@@ -222,7 +222,12 @@ public sealed partial class EventWriter : IAsyncDisposable
     private async Task CommitBatchAsync(WriterConnection connection, List<IWork> batch, long startedAt)
     {
         var ordered = InLockOrder(batch);
-        WalWriteBuffer.DeferSyncOnThisThread = _syncer is not null;
+        var log = _log;
+        if (log is not null)
+        {
+            log.DeferSyncs = true;
+        }
+
         try
         {
             if (!await TryCommitTogetherAsync(connection, ordered, startedAt))
@@ -232,7 +237,10 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
         finally
         {
-            WalWriteBuffer.DeferSyncOnThisThread = false;
+            if (log is not null)
+            {
+                log.DeferSyncs = false;
+            }
         }
     }
 
@@ -370,7 +378,7 @@ public sealed partial class EventWriter : IAsyncDisposable
 
         Interlocked.Add(ref _commitTicks, Stopwatch.GetElapsedTime(commitStarted).Ticks);
         _metrics.BatchCommitted(done.Count, batchStarted, commitStarted);
-        _checkpointer?.Committed();
+        _checkpointer?.Committed(_log?.LogEnd ?? 0);
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _events, done.Count);
         if (_syncer is null)
@@ -446,10 +454,35 @@ public sealed partial class EventWriter : IAsyncDisposable
     private async Task<WriterConnection> OpenAsync()
     {
         var connection = _dialect.CreateWriterConnection();
+        if (connection is SqliteConnection sqlite)
+        {
+            // SQLite's calls complete on the calling thread, so the flag is set and cleared on the same one; SQLite opens the
+            // log while it prepares the connection (its first read of the database).
+            WalWriteBuffer.BufferOnThisThread = true;
+            try
+            {
+                await OpenAndPrepareAsync(connection);
+            }
+            finally
+            {
+                WalWriteBuffer.BufferOnThisThread = false;
+            }
+
+            _log = WalWriteBuffer.BufferedLogOf(sqlite);
+        }
+        else
+        {
+            await OpenAndPrepareAsync(connection);
+        }
+
+        return new WriterConnection(connection, new StatementCache(connection, reuse: !_dialect.IsPostgres));
+    }
+
+    private async Task OpenAndPrepareAsync(DbConnection connection)
+    {
         await connection.OpenAsync();
         await _dialect.PrepareAsync(connection, CancellationToken.None);
         await _dialect.PrepareWriterAsync(connection, CancellationToken.None);
-        return new WriterConnection(connection, new StatementCache(connection, reuse: !_dialect.IsPostgres));
     }
 
     /// <summary>A writer's connection and the statements prepared on it, dropped together when the connection fails.</summary>

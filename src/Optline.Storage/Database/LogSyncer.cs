@@ -5,7 +5,7 @@ namespace Optline.Storage.Database;
 
 /// <summary>
 /// Syncs the SQLite writer's log beside the writer, and acknowledges batches only once the sync that covers them is
-/// done. The writer commits with its sync deferred (<see cref="WalWriteBuffer.DeferSyncOnThisThread"/>): the commit's
+/// done. The writer commits with its sync deferred (<see cref="WalWriteBuffer.BufferedLog.DeferSyncs"/>): the commit's
 /// frames are written, and the writer goes on with the next batch while this thread waits for the disk. One sync covers
 /// every batch committed before it began, so a slow sync gathers the batches behind it into the next.
 /// <para>
@@ -36,7 +36,7 @@ internal sealed partial class LogSyncer : IDisposable
     private long _syncs;
     private long _syncTicks;
 
-    /// <param name="sync">Syncs the log, SQLite's result code: <see cref="WalWriteBuffer.SyncDeferred"/> of its path.</param>
+    /// <param name="sync">Syncs the log, SQLite's result code: <see cref="WalWriteBuffer.BufferedLog.SyncDeferred"/> of the writer's log.</param>
     /// <param name="log">The log's path, for the messages.</param>
     public LogSyncer(Func<int> sync, string log, ILogger logger)
     {

@@ -45,7 +45,6 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
 
     private readonly Channel<bool> _signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly SqliteDialect _dialect;
-    private readonly string _log;
     private readonly ILogger _logger;
     private readonly Task _loop;
     private int _commits;
@@ -56,21 +55,20 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
     public WalCheckpointer(SqliteDialect dialect, ILogger logger)
     {
         _dialect = dialect;
-        _log = dialect.LogPath;
         _logger = logger;
         // Its calls block for as long as the copy and its fsync take: a thread of its own, not one of the pool's.
         _loop = Task.Factory.StartNew(() => RunAsync().GetAwaiter().GetResult(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>Called by the writer after each commit.</summary>
-    public void Committed()
+    /// <summary>Called by the writer after each commit, with where its log ends now (<see cref="WalWriteBuffer.BufferedLog.LogEnd"/>; 0 if unknown).</summary>
+    public void Committed(long logEnd)
     {
         if (Interlocked.Increment(ref _commits) % CommitsPerCheckpoint == 0)
         {
             _signals.Writer.TryWrite(true);
         }
 
-        if (WalWriteBuffer.LogEndFor(_log) > CatchUpAtOnceBytes)
+        if (logEnd > CatchUpAtOnceBytes)
         {
             _catchUp = true;
         }

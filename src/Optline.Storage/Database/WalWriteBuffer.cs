@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
 
 namespace Optline.Storage.Database;
 
@@ -10,11 +11,12 @@ namespace Optline.Storage.Database;
 /// system call costs more than the bytes it copies: the writer spent a third of its time in them.
 /// <para>
 /// A VFS of SQLite's (registered as the default, around the platform's own) hands every file straight to the
-/// platform's, except the log of a connection opened on a thread that asked for buffering (<see cref="BufferOnThisThread"/>):
-/// the writer's. That file's writes wait in memory while they follow each other, and reach the file, in order, before
+/// platform's, except the log of a connection opened while its thread asked for buffering (<see cref="BufferOnThisThread"/>):
+/// the writer's, and only its: a connection of the pool opened meanwhile on the same thread (an event that reads) would
+/// take a buffered log into other threads' hands. That file's writes wait in memory while they follow each other, and reach the file, in order, before
 /// anything else is done with it: a read, a size, a truncation, a sync. Durability is unchanged because the writer
 /// commits with <c>synchronous=FULL</c>: SQLite asks for a sync of the log at the end of every commit, and the sync
-/// writes what waits first; the fsync itself runs beside the writer (<see cref="DeferSyncOnThisThread"/>), before the
+/// writes what waits first; the fsync itself runs beside the writer (<see cref="BufferedLog.DeferSyncs"/>), before the
 /// commit's events are acknowledged. The writer also never spills pages to the log before its commit
 /// (<c>cache_spill=OFF</c>), so no write waits here once its transaction has ended.
 /// </para>
@@ -25,6 +27,7 @@ internal static unsafe partial class WalWriteBuffer
     private const int SqliteOk = SqliteNative.Ok;
     private const int SqliteIoError = 10;
     private const int OpenWal = 0x00080000;
+    private const int FileControlJournalPointer = 28;
     private const int Capacity = 2 << 20;
 
     /// <summary>
@@ -34,20 +37,16 @@ internal static unsafe partial class WalWriteBuffer
     private const int PlatformWriteLimit = 31 * 4096;
 
     private static readonly Lock RegisterLock = new();
-    private static readonly ConcurrentDictionary<string, LogStats> Stats = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, BufferedLog> Stats = new(StringComparer.Ordinal);
     private static Vfs* s_platform;
     private static SqliteIoMethods* s_methods;
 
-    /// <summary>Logs opened on this thread from now on are buffered. The caller commits with <c>synchronous=FULL</c> and <c>cache_spill=OFF</c>.</summary>
-    [ThreadStatic]
-    public static bool BufferOnThisThread;
-
     /// <summary>
-    /// While set, a sync of a buffered log on this thread writes what waits and leaves the fsync to <see cref="SyncDeferred"/>,
-    /// which another thread calls before anything that depends on the commit is acknowledged (<see cref="LogSyncer"/>).
+    /// Logs opened on this thread while set are buffered: set only around the opening of the writer's own connection. The
+    /// caller commits with <c>synchronous=FULL</c> and <c>cache_spill=OFF</c>.
     /// </summary>
     [ThreadStatic]
-    public static bool DeferSyncOnThisThread;
+    public static bool BufferOnThisThread;
 
     /// <summary>Puts the VFS in place, once per process; connections opened afterwards use it.</summary>
     public static void Register()
@@ -100,13 +99,25 @@ internal static unsafe partial class WalWriteBuffer
         Stats.TryGetValue(Path.GetFullPath(logPath), out var stats) ? (Interlocked.Read(ref stats.SqliteWrites), Interlocked.Read(ref stats.FileWrites)) : (0, 0);
 
     /// <summary>
-    /// Where SQLite's last write to a buffered log ended: the log's length since it last started over (SQLite appends
-    /// frames, and starts over by writing the header at the beginning); 0 for a log no buffered connection wrote.
+    /// The connection's log if it is buffered, found through SQLite's own handle of it (not by its path, which SQLite
+    /// spells with symbolic links resolved); null if the log is the platform's file, or not open yet.
     /// </summary>
-    public static long LogEndFor(string fullLogPath) =>
-        Stats.TryGetValue(fullLogPath, out var stats) ? Volatile.Read(ref stats.End) : 0;
+    public static BufferedLog? BufferedLogOf(SqliteConnection connection)
+    {
+        var database = connection.Handle?.DangerousGetHandle() ?? throw new InvalidOperationException("The connection is not open.");
+        SqliteFile* file = null;
+        fixed (byte* main = "main"u8)
+        {
+            if (sqlite3_file_control(database, main, FileControlJournalPointer, &file) != SqliteOk)
+            {
+                return null;
+            }
+        }
 
-    /// <summary>For a log path: syncs its commits left to <see cref="SyncDeferred"/> so far, and how many of them a sync has covered.</summary>
+        return file is not null && file->Methods == s_methods ? StatsOf((LogFile*)file) : null;
+    }
+
+    /// <summary>For a log path: syncs its commits left to <see cref="BufferedLog.SyncDeferred"/> so far, and how many of them a sync has covered.</summary>
     public static (long Deferred, long Synced) DeferredSyncsFor(string logPath)
     {
         if (!Stats.TryGetValue(Path.GetFullPath(logPath), out var stats))
@@ -117,42 +128,6 @@ internal static unsafe partial class WalWriteBuffer
         lock (stats.SyncLock)
         {
             return (Volatile.Read(ref stats.DeferredSyncs), stats.SyncedThrough);
-        }
-    }
-
-    /// <summary>
-    /// Syncs the buffered log at <paramref name="fullLogPath"/> if a commit left its sync deferred since the last one:
-    /// every commit written to it before this call is then on the disk. SQLite's result code; an error when the log
-    /// owes a sync and is no longer open.
-    /// </summary>
-    public static int SyncDeferred(string fullLogPath)
-    {
-        if (!Stats.TryGetValue(fullLogPath, out var stats))
-        {
-            return SqliteOk;
-        }
-
-        lock (stats.SyncLock)
-        {
-            var owed = Volatile.Read(ref stats.DeferredSyncs);
-            if (owed == stats.SyncedThrough)
-            {
-                return SqliteOk;
-            }
-
-            if (stats.OpenLog == IntPtr.Zero)
-            {
-                return SqliteIoError;
-            }
-
-            var inner = ((LogFile*)stats.OpenLog)->Inner;
-            var result = inner->Methods->Sync(inner, stats.DeferredFlags);
-            if (result == SqliteOk)
-            {
-                stats.SyncedThrough = owed;
-            }
-
-            return result;
         }
     }
 
@@ -180,10 +155,10 @@ internal static unsafe partial class WalWriteBuffer
             return result;
         }
 
-        LogStats stats;
+        BufferedLog stats;
         try
         {
-            stats = Stats.GetOrAdd(Path.GetFullPath(Marshal.PtrToStringUTF8((IntPtr)name)!), _ => new LogStats());
+            stats = Stats.GetOrAdd(Path.GetFullPath(Marshal.PtrToStringUTF8((IntPtr)name)!), _ => new BufferedLog());
             log->Stats = GCHandle.ToIntPtr(GCHandle.Alloc(stats));
         }
         catch (Exception)
@@ -194,12 +169,6 @@ internal static unsafe partial class WalWriteBuffer
 
         log->Inner = inner;
         log->Base.Methods = s_methods;
-        lock (stats.SyncLock)
-        {
-            // Only now that it is whole may another thread sync it (SyncDeferred).
-            stats.OpenLog = (IntPtr)log;
-        }
-
         return SqliteOk;
     }
 
@@ -260,9 +229,9 @@ internal static unsafe partial class WalWriteBuffer
         return SqliteOk;
     }
 
-    private static LogStats StatsOf(LogFile* log) => (LogStats)GCHandle.FromIntPtr(log->Stats).Target!;
+    private static BufferedLog StatsOf(LogFile* log) => (BufferedLog)GCHandle.FromIntPtr(log->Stats).Target!;
 
-    private static LogStats Count(LogFile* log, bool fileWrite)
+    private static BufferedLog Count(LogFile* log, bool fileWrite)
     {
         var stats = StatsOf(log);
         Interlocked.Increment(ref fileWrite ? ref stats.FileWrites : ref stats.SqliteWrites);
@@ -274,15 +243,7 @@ internal static unsafe partial class WalWriteBuffer
     {
         var log = (LogFile*)file;
         var flushed = Flush(log);
-        var stats = StatsOf(log);
-        lock (stats.SyncLock)
-        {
-            if (stats.OpenLog == (IntPtr)log)
-            {
-                stats.OpenLog = IntPtr.Zero;
-            }
-        }
-
+        var synced = flushed == SqliteOk ? StatsOf(log).SyncBeforeClose(log) : SqliteOk;
         var closed = log->Inner->Methods->Close(log->Inner);
         if (log->Buffer is not null)
         {
@@ -292,7 +253,7 @@ internal static unsafe partial class WalWriteBuffer
 
         GCHandle.FromIntPtr(log->Stats).Free();
         log->Base.Methods = null;
-        return flushed != SqliteOk ? flushed : closed;
+        return flushed != SqliteOk ? flushed : synced != SqliteOk ? synced : closed;
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
@@ -322,9 +283,10 @@ internal static unsafe partial class WalWriteBuffer
         }
 
         var stats = StatsOf(log);
-        if (DeferSyncOnThisThread)
+        if (stats.DeferSyncs)
         {
             stats.DeferredFlags = flags;
+            stats.Owing = (IntPtr)log;
             Interlocked.Increment(ref stats.DeferredSyncs);
             return SqliteOk;
         }
@@ -374,25 +336,99 @@ internal static unsafe partial class WalWriteBuffer
     [LibraryImport(Library)]
     private static partial int sqlite3_vfs_register(Vfs* vfs, int makeDefault);
 
-    private sealed class LogStats
-    {
-        public readonly Lock SyncLock = new();
-        public long SqliteWrites;
-        public long FileWrites;
-        public long End;
+    [LibraryImport(Library)]
+    private static partial int sqlite3_file_control(IntPtr database, byte* name, int operation, void* argument);
 
-        /// <summary>The buffered log's file while it is open (a <see cref="LogFile"/>*), for <see cref="SyncDeferred"/>.</summary>
-        public IntPtr OpenLog;
+    /// <summary>A buffered log, over every connection that opened it: what SQLite and the file were asked, and the syncs owed.</summary>
+    public sealed class BufferedLog
+    {
+        internal readonly Lock SyncLock = new();
+        internal long SqliteWrites;
+        internal long FileWrites;
+        internal long End;
 
         /// <summary>Syncs left to <see cref="SyncDeferred"/> so far, the flags SQLite asked for, and how many of them one has covered.</summary>
-        public long DeferredSyncs;
-        public int DeferredFlags;
-        public long SyncedThrough;
+        internal long DeferredSyncs;
+        internal int DeferredFlags;
+        internal long SyncedThrough;
+
+        /// <summary>The file (a <see cref="LogFile"/>*) that left a sync to <see cref="SyncDeferred"/>, until it is closed.</summary>
+        internal IntPtr Owing;
+
+        /// <summary>
+        /// While set, a sync SQLite asks of this log writes what waits and leaves the fsync to <see cref="SyncDeferred"/>,
+        /// which another thread calls before anything that depends on the commit is acknowledged (<see cref="LogSyncer"/>).
+        /// The writer sets it around its commits only: a checkpoint's sync of the log must be done before it copies pages.
+        /// </summary>
+        public volatile bool DeferSyncs;
+
+        /// <summary>
+        /// Where SQLite's last write to the log ended: the log's length since it last started over (SQLite appends frames,
+        /// and starts over by writing the header at the beginning).
+        /// </summary>
+        public long LogEnd => Volatile.Read(ref End);
+
+        /// <summary>
+        /// Syncs the log if a commit left its sync deferred since the last one: every commit written to it before this call
+        /// is then on the disk. SQLite's result code; an error when a sync is owed by a file closed without it.
+        /// </summary>
+        public int SyncDeferred()
+        {
+            lock (SyncLock)
+            {
+                var owed = Volatile.Read(ref DeferredSyncs);
+                if (owed == SyncedThrough)
+                {
+                    return SqliteOk;
+                }
+
+                if (Owing == IntPtr.Zero)
+                {
+                    return SqliteIoError;
+                }
+
+                var inner = ((LogFile*)Owing)->Inner;
+                var result = inner->Methods->Sync(inner, DeferredFlags);
+                if (result == SqliteOk)
+                {
+                    SyncedThrough = owed;
+                }
+
+                return result;
+            }
+        }
+
+        /// <summary>A file that owes a sync does it before it closes; if that fails, the next <see cref="SyncDeferred"/> says so.</summary>
+        internal int SyncBeforeClose(LogFile* log)
+        {
+            lock (SyncLock)
+            {
+                if (Owing != (IntPtr)log)
+                {
+                    return SqliteOk;
+                }
+
+                Owing = IntPtr.Zero;
+                var owed = Volatile.Read(ref DeferredSyncs);
+                if (owed == SyncedThrough)
+                {
+                    return SqliteOk;
+                }
+
+                var result = log->Inner->Methods->Sync(log->Inner, DeferredFlags);
+                if (result == SqliteOk)
+                {
+                    SyncedThrough = owed;
+                }
+
+                return result;
+            }
+        }
     }
 
     /// <summary>A buffered log: SQLite's view of it, the platform's file (which follows it in memory), what waits to be written.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    private struct LogFile
+    internal struct LogFile
     {
         public SqliteFile Base;
         public SqliteFile* Inner;

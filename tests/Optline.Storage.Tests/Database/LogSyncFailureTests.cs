@@ -22,7 +22,7 @@ public sealed class LogSyncFailureTests : IDisposable
         }
 
         await using var writer = new EventWriter(dialect, TimeProvider.System, NullLogger<EventWriter>.Instance, writers: null, syncLog: log =>
-            Interlocked.Increment(ref syncs) == 2 ? SqliteIoError : WalWriteBuffer.SyncDeferred(log));
+            Interlocked.Increment(ref syncs) == 2 ? SqliteIoError : log.SyncDeferred());
 
         await writer.ExecuteAsync((context, ct) => ExecuteAsync(context, "CREATE TABLE kept (id INTEGER PRIMARY KEY)", ct));
         Assert.Null(writer.Failure);

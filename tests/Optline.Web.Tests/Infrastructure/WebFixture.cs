@@ -64,6 +64,8 @@ public sealed class WebFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(10_000);
+        // The first page of a run waits for the server's first compilation of its pages: on a busy machine, over 10 s.
+        context.SetDefaultNavigationTimeout(30_000);
         var page = await context.NewPageAsync();
         page.Dialog += async (_, dialog) =>
         {
