@@ -58,7 +58,7 @@ public static class OptlineApp
         app.UseOptlineWeb();
         app.UseRateLimiter();
 
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).WithTags("Health");
+        app.MapHealth();
 
         var api = app.MapGroup("/api/v1").RequireRateLimiting(RateLimiting.ApiPolicy).RequireApiKey();
         api.MapLines().MapSettings().MapMessages().MapConversations().MapConsents().MapReviews().MapAudit();
