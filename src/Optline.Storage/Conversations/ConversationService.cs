@@ -106,7 +106,7 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
         var audit = await AuditChain.OpenAsync(context, line.OrganizationId, ct);
         var policy = await organizations.PolicyAsync(context, line.OrganizationId, ct);
         var row = await ConversationRows.LoadForUpdateAsync(context, line.OrganizationId, line.Id, contact, channel, ct, found);
-        var decision = ConsentEngine.Decide(row.State, @event, policy, await ContextAsync(line, contact, channel, ct));
+        var decision = ConsentEngine.Decide(row.State, @event, policy, await ContextAsync(context, line, contact, channel, ct));
 
         if (trigger is { } t)
         {
@@ -151,7 +151,7 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
                 ? line
                 : await OrganizationStore.FindLineAsync(context.Connection, context.Transaction, "id = @id", lineId, ct) ?? line;
             var row = await ConversationRows.LoadForUpdateAsync(context, origin.OrganizationId, lineId, origin.Contact, channel, ct);
-            var decision = ConsentEngine.Decide(row.State, new OptedOutElsewhere(where, context.Now), policy, await ContextAsync(siblingLine, origin.Contact, channel, ct));
+            var decision = ConsentEngine.Decide(row.State, new OptedOutElsewhere(where, context.Now), policy, await ContextAsync(context, siblingLine, origin.Contact, channel, ct));
             await ConversationRows.SaveAsync(context, row, decision.Conversation, ct);
             await new EffectApplier(context, outbox, audit, siblingLine, row, null).ApplyAsync(decision.Effects, ct);
         }
@@ -167,11 +167,13 @@ public sealed class ConversationService(OptlineDatabase database, OrganizationSt
         ClassifierVersion = classification?.ClassifierVersion,
     };
 
-    private async Task<ConversationContext> ContextAsync(Line line, string contact, Channel channel, CancellationToken ct)
+    /// <summary>The names the texts need. An organization's name is read once, in the event's own transaction (not through the pool).</summary>
+    private async Task<ConversationContext> ContextAsync(WriteContext context, Line line, string contact, Channel channel, CancellationToken ct)
     {
         if (!_organizationNames.TryGetValue(line.OrganizationId, out var name))
         {
-            name = (await organizations.GetOrganizationAsync(line.OrganizationId, ct))?.Name ?? string.Empty;
+            await using var command = context.Command("SELECT name FROM organizations WHERE id = @id").With("@id", line.OrganizationId);
+            name = await command.ExecuteScalarAsync(ct) as string ?? string.Empty;
             _organizationNames[line.OrganizationId] = name;
         }
 
