@@ -382,19 +382,7 @@ internal static unsafe partial class WalWriteBuffer
                     return SqliteOk;
                 }
 
-                if (Owing == IntPtr.Zero)
-                {
-                    return SqliteIoError;
-                }
-
-                var inner = ((LogFile*)Owing)->Inner;
-                var result = inner->Methods->Sync(inner, DeferredFlags);
-                if (result == SqliteOk)
-                {
-                    SyncedThrough = owed;
-                }
-
-                return result;
+                return Owing == IntPtr.Zero ? SqliteIoError : SyncOwed((LogFile*)Owing, owed);
             }
         }
 
@@ -410,19 +398,20 @@ internal static unsafe partial class WalWriteBuffer
 
                 Owing = IntPtr.Zero;
                 var owed = Volatile.Read(ref DeferredSyncs);
-                if (owed == SyncedThrough)
-                {
-                    return SqliteOk;
-                }
-
-                var result = log->Inner->Methods->Sync(log->Inner, DeferredFlags);
-                if (result == SqliteOk)
-                {
-                    SyncedThrough = owed;
-                }
-
-                return result;
+                return owed == SyncedThrough ? SqliteOk : SyncOwed(log, owed);
             }
+        }
+
+        /// <summary>Under <see cref="SyncLock"/>: syncs the file, which then covers the first <paramref name="owed"/> syncs left to it.</summary>
+        private int SyncOwed(LogFile* log, long owed)
+        {
+            var result = log->Inner->Methods->Sync(log->Inner, DeferredFlags);
+            if (result == SqliteOk)
+            {
+                SyncedThrough = owed;
+            }
+
+            return result;
         }
     }
 

@@ -67,6 +67,23 @@ public sealed class WriterLogTests : IDisposable
         Assert.True(writer.LogSyncs.Count >= 6);
     }
 
+    [Fact]
+    public async Task A_log_closed_while_it_owes_syncs_does_them_before_it_closes()
+    {
+        var (dialect, log) = await NewDatabaseAsync(_folder);
+        var writer = new EventWriter(dialect, TimeProvider.System, NullLogger<EventWriter>.Instance, writers: null, syncLog: _ => SqliteNative.Ok);
+        await writer.ExecuteAsync((context, ct) => ExecuteAsync(context, "CREATE TABLE kept (id INTEGER PRIMARY KEY)", ct));
+        await writer.ExecuteAsync((context, ct) => ExecuteAsync(context, "INSERT INTO kept (id) VALUES (1)", ct));
+        var (owed, syncedBefore) = WalWriteBuffer.DeferredSyncsFor(log);
+        Assert.True(owed > syncedBefore, $"the syncer, told to do nothing, left the syncs owed ({syncedBefore} of {owed})");
+
+        await writer.DisposeAsync();
+
+        var (deferred, synced) = WalWriteBuffer.DeferredSyncsFor(log);
+        Assert.Equal(owed, deferred);
+        Assert.Equal(deferred, synced);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
