@@ -16,7 +16,7 @@ internal static class HealthEndpoint
         return app;
     }
 
-    internal static IResult Answer(Exception? writeFailure) => writeFailure is null
+    private static IResult Answer(Exception? writeFailure) => writeFailure is null
         ? Results.Ok(new { status = "ok" })
         : Problems.Of(503, "storage-failed", "The database can no longer make events durable.",
             "A sync of the database's log failed; every event is refused until Optline restarts.");

@@ -35,7 +35,10 @@ public static class OptlineApp
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
     };
 
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args) => Build(args, replaceServices: null);
+
+    /// <param name="replaceServices">Tests: replaces services after Optline's own are added (a database whose syncs fail).</param>
+    internal static WebApplication Build(string[] args, Action<IServiceCollection>? replaceServices)
     {
         // The slim builder leaves out what Optline does not use (IIS integration, HTTP/3, hosting startup assemblies),
         // which is load time and memory at every start; HTTPS endpoints configured under Kestrel still work.
@@ -51,6 +54,7 @@ public static class OptlineApp
         builder.Services.AddOpenApi();
         builder.Services.AddOptlineWeb(builder.Configuration);
         builder.Services.LoadKeyRingOnFirstUse();
+        replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -7,10 +7,16 @@ namespace Optline.Storage.Database;
 public sealed class OptlineDatabase : IAsyncDisposable
 {
     public OptlineDatabase(DatabaseOptions options, TimeProvider time, ILoggerFactory loggers)
+        : this(options, time, loggers, syncLog: null)
+    {
+    }
+
+    /// <param name="syncLog">SQLite: how the writer's log is synced (tests make it fail); see <see cref="EventWriter"/>.</param>
+    internal OptlineDatabase(DatabaseOptions options, TimeProvider time, ILoggerFactory loggers, Func<WalWriteBuffer.BufferedLog, int>? syncLog)
     {
         Dialect = options.IsPostgres ? new PostgresDialect(options.ConnectionString) : CreateSqlite(options.ConnectionString);
         Time = time;
-        Writer = new EventWriter(Dialect, time, loggers.CreateLogger<EventWriter>(), options.Writers);
+        Writer = new EventWriter(Dialect, time, loggers.CreateLogger<EventWriter>(), options.Writers, syncLog);
     }
 
     public Dialect Dialect { get; }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Configuration;
 using Optline.Server.Hosting;
 
@@ -14,17 +13,6 @@ public sealed class HostingTests(SimulatorTestServer server) : IClassFixture<Sim
         using var response = await server.Anonymous.GetAsync("/health");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    [Fact]
-    public void Health_answers_503_with_a_problem_once_the_database_can_no_longer_make_events_durable()
-    {
-        var answer = HealthEndpoint.Answer(new IOException("SQLite could not sync its write-ahead log (error 10)."));
-
-        var problem = Assert.IsType<ProblemHttpResult>(answer);
-        Assert.Equal(503, problem.StatusCode);
-        Assert.Equal("urn:optline:problem:storage-failed", problem.ProblemDetails.Type);
-        Assert.Contains("until Optline restarts", problem.ProblemDetails.Detail);
     }
 
     [Fact]
