@@ -12,8 +12,8 @@ namespace Optline.Storage.Database;
 /// <para>
 /// A VFS of SQLite's (registered as the default, around the platform's own) hands every file straight to the
 /// platform's, except the log of a connection opened while its thread asked for buffering (<see cref="BufferOnThisThread"/>):
-/// the writer's, and only its: a connection of the pool opened meanwhile on the same thread (an event that reads) would
-/// take a buffered log into other threads' hands. That file's writes wait in memory while they follow each other, and reach the file, in order, before
+/// the writer's, and only its (a connection of the pool opened on the writer's thread would take a buffered log into other
+/// threads' hands). That file's writes wait in memory while they follow each other, and reach the file, in order, before
 /// anything else is done with it: a read, a size, a truncation, a sync. Durability is unchanged because the writer
 /// commits with <c>synchronous=FULL</c>: SQLite asks for a sync of the log at the end of every commit, and the sync
 /// writes what waits first; the fsync itself runs beside the writer (<see cref="BufferedLog.DeferSyncs"/>), before the
@@ -37,7 +37,7 @@ internal static unsafe partial class WalWriteBuffer
     private const int PlatformWriteLimit = 31 * 4096;
 
     private static readonly Lock RegisterLock = new();
-    private static readonly ConcurrentDictionary<string, BufferedLog> Stats = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, BufferedLog> Logs = new(StringComparer.Ordinal);
     private static Vfs* s_platform;
     private static SqliteIoMethods* s_methods;
 
@@ -96,7 +96,7 @@ internal static unsafe partial class WalWriteBuffer
 
     /// <summary>For a log path: SQLite's writes to it, and the writes that reached the file, over every buffered connection.</summary>
     public static (long SqliteWrites, long FileWrites) StatsFor(string logPath) =>
-        Stats.TryGetValue(Path.GetFullPath(logPath), out var stats) ? (Interlocked.Read(ref stats.SqliteWrites), Interlocked.Read(ref stats.FileWrites)) : (0, 0);
+        Logs.TryGetValue(Path.GetFullPath(logPath), out var stats) ? (Interlocked.Read(ref stats.SqliteWrites), Interlocked.Read(ref stats.FileWrites)) : (0, 0);
 
     /// <summary>
     /// The connection's log if it is buffered, found through SQLite's own handle of it (not by its path, which SQLite
@@ -120,7 +120,7 @@ internal static unsafe partial class WalWriteBuffer
     /// <summary>For a log path: syncs its commits left to <see cref="BufferedLog.SyncDeferred"/> so far, and how many of them a sync has covered.</summary>
     public static (long Deferred, long Synced) DeferredSyncsFor(string logPath)
     {
-        if (!Stats.TryGetValue(Path.GetFullPath(logPath), out var stats))
+        if (!Logs.TryGetValue(Path.GetFullPath(logPath), out var stats))
         {
             return (0, 0);
         }
@@ -158,7 +158,7 @@ internal static unsafe partial class WalWriteBuffer
         BufferedLog stats;
         try
         {
-            stats = Stats.GetOrAdd(Path.GetFullPath(Marshal.PtrToStringUTF8((IntPtr)name)!), _ => new BufferedLog());
+            stats = Logs.GetOrAdd(Path.GetFullPath(Marshal.PtrToStringUTF8((IntPtr)name)!), _ => new BufferedLog());
             log->Stats = GCHandle.ToIntPtr(GCHandle.Alloc(stats));
         }
         catch (Exception)
