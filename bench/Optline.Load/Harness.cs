@@ -418,7 +418,6 @@ public sealed partial class Harness(LoadOptions options)
         }
     }
 
-    /// <summary>The SQLite writer's catch-up checkpoints between two readings, for a row's detail.</summary>
     /// <summary>SQLite's syncs of the log, beside the writer (none counted: PostgreSQL, whose commit is its fsync).</summary>
     private static string Syncs(long events, (long Count, TimeSpan Time) before, (long Count, TimeSpan Time) after)
     {
@@ -428,6 +427,7 @@ public sealed partial class Harness(LoadOptions options)
             : $", acknowledged by {syncs:N0} syncs of the log beside the writer ({Fmt.N((double)events / syncs, 1)} events, {Fmt.Ms((after.Time - before.Time).TotalMilliseconds / syncs)} each)";
     }
 
+    /// <summary>The SQLite writer's catch-up checkpoints between two readings, for a row's detail.</summary>
     private static string CatchUps((long Count, TimeSpan Time) before, (long Count, TimeSpan Time) after)
     {
         var count = after.Count - before.Count;

@@ -86,8 +86,11 @@ public sealed partial class EventWriter : IAsyncDisposable
     /// <summary>SQLite: why nothing can be acknowledged any more (a sync of the log failed), until the process starts again; else null.</summary>
     public Exception? Failure => _syncer?.Failure;
 
-    /// <summary>SQLite: the syncs of the writer's log, each acknowledging every batch committed before it, and their time.</summary>
-    public (long Count, TimeSpan Time) LogSyncs => _syncer?.Syncs ?? (0, TimeSpan.Zero);
+    /// <summary>
+    /// SQLite: the fsyncs of the writer's log beside the writer, each acknowledging every batch committed before it, and
+    /// the syncer's time (a round that found nothing owed, after a batch that wrote nothing, is no fsync).
+    /// </summary>
+    public (long Count, TimeSpan Time) LogSyncs => _syncer is null ? (0, TimeSpan.Zero) : (_log?.SyncsDone ?? 0, _syncer.Syncs.Time);
 
     /// <summary>SQLite: how often the writer copied the rest of its log itself, between two batches, and the time that took.</summary>
     public (long Count, TimeSpan Time) CatchUps => _checkpointer?.CatchUps ?? (0, TimeSpan.Zero);

@@ -351,6 +351,7 @@ internal static unsafe partial class WalWriteBuffer
         internal long DeferredSyncs;
         internal int DeferredFlags;
         internal long SyncedThrough;
+        private long _syncsDone;
 
         /// <summary>The file (a <see cref="LogFile"/>*) that left a sync to <see cref="SyncDeferred"/>, until it is closed.</summary>
         internal IntPtr Owing;
@@ -367,6 +368,9 @@ internal static unsafe partial class WalWriteBuffer
         /// and starts over by writing the header at the beginning).
         /// </summary>
         public long LogEnd => Volatile.Read(ref End);
+
+        /// <summary>The fsyncs done for syncs left to <see cref="SyncDeferred"/> (a call that found nothing owed does none).</summary>
+        public long SyncsDone => Interlocked.Read(ref _syncsDone);
 
         /// <summary>
         /// Syncs the log if a commit left its sync deferred since the last one: every commit written to it before this call
@@ -406,6 +410,7 @@ internal static unsafe partial class WalWriteBuffer
         private int SyncOwed(LogFile* log, long owed)
         {
             var result = log->Inner->Methods->Sync(log->Inner, DeferredFlags);
+            Interlocked.Increment(ref _syncsDone);
             if (result == SqliteOk)
             {
                 SyncedThrough = owed;

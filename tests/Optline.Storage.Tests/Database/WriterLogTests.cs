@@ -84,6 +84,21 @@ public sealed class WriterLogTests : IDisposable
         Assert.Equal(deferred, synced);
     }
 
+    [Fact]
+    public async Task A_batch_that_writes_nothing_is_not_counted_as_a_sync_of_the_log()
+    {
+        var (dialect, _) = await NewDatabaseAsync(_folder);
+        await using var writer = new EventWriter(dialect, TimeProvider.System, NullLogger<EventWriter>.Instance);
+        await writer.ExecuteAsync((context, ct) => ExecuteAsync(context, "CREATE TABLE kept (id INTEGER PRIMARY KEY)", ct));
+        await writer.ExecuteAsync((context, ct) => ExecuteAsync(context, "INSERT INTO kept (id) VALUES (1)", ct));
+        var before = writer.LogSyncs.Count;
+
+        await writer.ExecuteAsync((context, ct) => ExecuteAsync(context, "SELECT COUNT(*) FROM kept", ct));
+
+        Assert.True(before >= 2, $"each write was synced beside the writer ({before})");
+        Assert.Equal(before, writer.LogSyncs.Count);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
