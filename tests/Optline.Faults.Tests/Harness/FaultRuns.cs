@@ -149,6 +149,7 @@ public static class FaultRuns
         var violations = new List<string>();
         var notes = new List<string>();
         var pid = rig.Process.Id;
+        var writersDuringOutages = new List<Task>();
         var outages = Task.Run(async () =>
         {
             for (var i = 0; i < scale.DatabaseOutages; i++)
@@ -156,6 +157,8 @@ public static class FaultRuns
                 await Task.Delay(TimeSpan.FromMilliseconds(700));
                 var from = Clock.Now;
                 await postgres.StopImmediatelyAsync();
+                // A contact who writes while the database is down, whether or not the traffic's scripts still run then.
+                writersDuringOutages.Add(traffic.RunScriptAsync(Scripts.ContactFirstAsync, 1));
                 await Task.Delay(scale.DatabaseOutage);
                 await postgres.StartAgainAsync();
                 var to = Clock.Now;
@@ -177,6 +180,7 @@ public static class FaultRuns
             await outages;
             await over.CancelAsync();
             await running;
+            await Task.WhenAll(writersDuringOutages);
         }
 
         if (rig.Process.HasExited || rig.Process.Id != pid || rig.Restarts > 0)
