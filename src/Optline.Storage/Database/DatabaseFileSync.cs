@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
 namespace Optline.Storage.Database;
@@ -10,22 +9,14 @@ namespace Optline.Storage.Database;
 /// checkpoint that copies everything, before the log may start over. Beside a busy writer that checkpoint is the
 /// writer's own catch-up, which then waited for every page the checkpoints before it had copied: 40–70 ms a time.
 /// </summary>
-internal static unsafe partial class DatabaseFileSync
+internal static unsafe class DatabaseFileSync
 {
-    private const string Library = SqliteNative.Library;
     private const int SqliteOk = SqliteNative.Ok;
-    private const int FileControlFilePointer = 7;
     private const int SyncNormal = 2;
 
     public static void Sync(SqliteConnection connection)
     {
-        var database = connection.Handle?.DangerousGetHandle() ?? throw new InvalidOperationException("The connection is not open.");
-        SqliteFile* file = null;
-        fixed (byte* main = "main"u8)
-        {
-            Check(sqlite3_file_control(database, main, FileControlFilePointer, &file), "find the database file");
-        }
-
+        Check(SqliteFiles.Find(connection, SqliteFiles.Database, out var file), "find the database file");
         if (file is not null && file->Methods is not null)
         {
             Check(file->Methods->Sync(file, SyncNormal), "sync the database file");
@@ -39,7 +30,4 @@ internal static unsafe partial class DatabaseFileSync
             throw new IOException($"SQLite could not {what} (error {result}).");
         }
     }
-
-    [LibraryImport(Library)]
-    private static partial int sqlite3_file_control(IntPtr database, byte* name, int operation, void* argument);
 }

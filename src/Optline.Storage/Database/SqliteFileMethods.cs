@@ -1,6 +1,35 @@
 using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
 
 namespace Optline.Storage.Database;
+
+/// <summary>A connection's files through SQLite's own handles of them (no second descriptor, no path to resolve).</summary>
+internal static unsafe partial class SqliteFiles
+{
+    /// <summary><c>SQLITE_FCNTL_FILE_POINTER</c>: the database file.</summary>
+    public const int Database = 7;
+
+    /// <summary><c>SQLITE_FCNTL_JOURNAL_POINTER</c>: the journal, the write-ahead log in WAL mode.</summary>
+    public const int Journal = 28;
+
+    /// <summary>The main database's file of that kind; SQLite's result code, and a null file when it is not open.</summary>
+    public static int Find(SqliteConnection connection, int which, out SqliteFile* file)
+    {
+        var database = connection.Handle?.DangerousGetHandle() ?? throw new InvalidOperationException("The connection is not open.");
+        SqliteFile* found = null;
+        int result;
+        fixed (byte* main = "main"u8)
+        {
+            result = sqlite3_file_control(database, main, which, &found);
+        }
+
+        file = found;
+        return result;
+    }
+
+    [LibraryImport(SqliteNative.Library)]
+    private static partial int sqlite3_file_control(IntPtr database, byte* name, int operation, void* argument);
+}
 
 /// <summary>SQLite's <c>sqlite3_file</c>: the methods of the file, then the VFS's own state.</summary>
 [StructLayout(LayoutKind.Sequential)]

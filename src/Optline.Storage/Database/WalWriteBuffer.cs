@@ -27,7 +27,6 @@ internal static unsafe partial class WalWriteBuffer
     private const int SqliteOk = SqliteNative.Ok;
     private const int SqliteIoError = 10;
     private const int OpenWal = 0x00080000;
-    private const int FileControlJournalPointer = 28;
     private const int Capacity = 2 << 20;
 
     /// <summary>
@@ -104,17 +103,9 @@ internal static unsafe partial class WalWriteBuffer
     /// </summary>
     public static BufferedLog? BufferedLogOf(SqliteConnection connection)
     {
-        var database = connection.Handle?.DangerousGetHandle() ?? throw new InvalidOperationException("The connection is not open.");
-        SqliteFile* file = null;
-        fixed (byte* main = "main"u8)
-        {
-            if (sqlite3_file_control(database, main, FileControlJournalPointer, &file) != SqliteOk)
-            {
-                return null;
-            }
-        }
-
-        return file is not null && file->Methods == s_methods ? StatsOf((LogFile*)file) : null;
+        return SqliteFiles.Find(connection, SqliteFiles.Journal, out var file) == SqliteOk && file is not null && file->Methods == s_methods
+            ? StatsOf((LogFile*)file)
+            : null;
     }
 
     /// <summary>For a log path: syncs its commits left to <see cref="BufferedLog.SyncDeferred"/> so far, and how many of them a sync has covered.</summary>
@@ -335,9 +326,6 @@ internal static unsafe partial class WalWriteBuffer
 
     [LibraryImport(Library)]
     private static partial int sqlite3_vfs_register(Vfs* vfs, int makeDefault);
-
-    [LibraryImport(Library)]
-    private static partial int sqlite3_file_control(IntPtr database, byte* name, int operation, void* argument);
 
     /// <summary>A buffered log, over every connection that opened it: what SQLite and the file were asked, and the syncs owed.</summary>
     public sealed class BufferedLog
