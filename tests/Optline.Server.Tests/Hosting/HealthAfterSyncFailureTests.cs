@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Optline.Server.Hosting;
+using Optline.Server.Tests.Infrastructure;
 using Optline.Storage.Database;
 
 namespace Optline.Server.Tests.Hosting;
@@ -57,7 +57,7 @@ public sealed class HealthAfterSyncFailureTests : IAsyncDisposable
 
     private async Task<HttpClient> StartAsync()
     {
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        var baseAddress = new Uri($"http://127.0.0.1:{OptlineTestServer.FreePort()}");
         _app = OptlineApp.Build(
             [
                 $"--urls={baseAddress.ToString().TrimEnd('/')}",
@@ -83,11 +83,4 @@ public sealed class HealthAfterSyncFailureTests : IAsyncDisposable
 
     private static async Task<string?> ProblemTypeAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString();
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 }

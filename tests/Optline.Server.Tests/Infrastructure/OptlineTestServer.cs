@@ -163,7 +163,8 @@ public class OptlineTestServer : IAsyncLifetime
         yield return $"--Optline:WhatsApp:ApiBaseUrl={carrier}/v21.0";
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free a moment ago (another process may still take it before the server binds it).</summary>
+    internal static int FreePort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
